@@ -1,0 +1,3 @@
+//! The exchange's state: books, matching, accounts, orders.
+
+pub mod events;

@@ -1,0 +1,1 @@
+//! Decoding of response frames (lands with the engine).

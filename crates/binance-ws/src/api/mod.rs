@@ -1,0 +1,36 @@
+//! The WebSocket API engine: request ids, one in-flight map, timeouts, fire-and-forget,
+//! automatic signing, session logon and rate-limit tracking. Product modules (`spot`, ...) add typed calls.
+
+mod client;
+mod envelope;
+mod ratelimit;
+pub mod spot;
+
+pub use client::{ApiClient, ApiConfig};
+pub use ratelimit::{RateLimitUsage, RateLimits};
+
+/// The parameters of a request. A sorted map, which is also the order the signature payload needs.
+pub type Params = serde_json::Map<String, serde_json::Value>;
+
+/// How a request is authorized, from the method's security type in the docs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Security {
+    /// `NONE`: public market data.
+    None,
+    /// An `apiKey` parameter but no signature (futures listenKey management).
+    ApiKey,
+    /// `TRADE`, `USER_DATA`, `USER_STREAM`: `apiKey`, `timestamp` and `signature`
+    /// (or nothing but `timestamp` on a logged-on session).
+    Signed,
+}
+
+/// Methods whose effect on the exchange is unknown if the connection drops before the reply:
+/// they are never resent and fail with [`crate::Error::ExecutionUnknown`].
+pub fn changes_state(method: &str) -> bool {
+    let m = method.strip_prefix("v3/").unwrap_or(method);
+    m.starts_with("order.") && m != "order.status" && m != "order.amendments"
+        || m.starts_with("orderList.") && m != "orderList.status"
+        || m.starts_with("sor.order.place")
+        || m.starts_with("openOrders.cancelAll")
+        || m.starts_with("algoOrder.")
+}

@@ -1,0 +1,1 @@
+//! The Spot WebSocket API, typed (lands with its helper).

@@ -1,0 +1,4 @@
+//! Signing and credentials (lands with its helper).
+/// Placeholder until auth lands.
+#[derive(Clone)]
+pub struct Credentials;

@@ -1,0 +1,31 @@
+//! # binance-ws
+//!
+//! A client for Binance's WebSocket interfaces: the WebSocket API (request/response) with automatic
+//! signing, market streams and a local order book. See `DESIGN.md` for the map.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), binance_ws::Error> {
+//! use binance_ws::{spot, Env};
+//! let api = binance_ws::api::ApiClient::connect(&Env::Local("ws://127.0.0.1:9443".into()).api_url(binance_ws::env::Product::Spot), None, Default::default()).await?;
+//! let time = api.call("time", serde_json::Value::Null, binance_ws::api::Security::None).await?;
+//! println!("server time {time}");
+//! # Ok(()) }
+//! ```
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod auth;
+pub mod env;
+pub mod error;
+pub mod model;
+pub mod transport;
+
+pub use auth::Credentials;
+pub use env::Env;
+pub use error::{Error, Result};
+
+/// The Spot WebSocket API and (later) spot streams.
+pub mod spot {
+    #[allow(unused_imports)]
+    pub use crate::api::spot::*;
+}
