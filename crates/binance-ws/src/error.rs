@@ -111,11 +111,7 @@ impl Error {
     /// Builds a [`Error::Decode`] keeping at most 256 bytes of the frame.
     pub fn decode(what: &'static str, reason: impl ToString, frame: &[u8]) -> Self {
         let cut = frame.len().min(256);
-        Error::Decode {
-            what,
-            reason: reason.to_string(),
-            frame: String::from_utf8_lossy(&frame[..cut]).into_owned(),
-        }
+        Error::Decode { what, reason: reason.to_string(), frame: String::from_utf8_lossy(&frame[..cut]).into_owned() }
     }
 
     /// The Binance error code, when the server answered with one.
