@@ -2,6 +2,24 @@
 //!
 //! Speaks Binance's WebSocket API and market streams over real sockets, backed by a matching engine.
 //! It builds its wire messages from Binance's documentation, independently of the client library.
+//!
+//! ```no_run
+//! # async fn run() {
+//! let sim = binance_ws_sim::Sim::start(Default::default()).await.expect("listening");
+//! println!("API at {}", sim.api_url());
+//! # }
+//! ```
 #![forbid(unsafe_code)]
 
+pub mod auth;
+pub mod clock;
+pub mod config;
 pub mod exchange;
+pub mod faults;
+pub mod ratelimit;
+pub mod server;
+pub mod wsapi;
+
+pub use config::SimConfig;
+pub use faults::ConnFault;
+pub use server::Sim;

@@ -1,56 +1,352 @@
-//! The API client handle (stub signatures; the engine lands next).
+//! The API client handle: builds requests, registers them in the in-flight map, hands them to the
+//! connection task and waits for the reply with a timeout.
 
-use std::time::Duration;
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use bytes::Bytes;
+use parking_lot::Mutex;
 use serde::de::DeserializeOwned;
+use tokio::sync::{broadcast, mpsc, oneshot};
 
-use super::{Params, RateLimits, Security};
-use crate::{Credentials, Result};
+use super::connection::{run_connection, Command};
+use super::{changes_state, Params, RateLimits, Security};
+use crate::error::ApiError;
+use crate::transport::{ConnectionEvent, TransportConfig};
+use crate::{Credentials, Error, Result};
 
 /// Settings of an API connection.
 #[derive(Debug, Clone)]
 pub struct ApiConfig {
-    /// How long to wait for a reply before failing with [`crate::Error::Timeout`].
+    /// How long to wait for a reply before failing with [`Error::Timeout`].
     pub request_timeout: Duration,
     /// `recvWindow` sent with signed requests, in milliseconds (up to 3 decimals); `None` uses the server's 5000.
     pub recv_window_ms: Option<f64>,
+    /// Log the session on (`session.logon`) after every (re)connect when the key is Ed25519, so that
+    /// signed requests need only a `timestamp`.
+    pub auto_logon: bool,
+    /// Measure the server-time offset (`time`) on connect when credentials are given.
+    pub sync_time: bool,
+    /// Connection keep-alive and reconnect settings.
+    pub transport: TransportConfig,
+    /// Capacity of the event channel (user data, connection events). A slow reader sees `Lagged`.
+    pub event_capacity: usize,
 }
 
 impl Default for ApiConfig {
     fn default() -> Self {
-        ApiConfig { request_timeout: Duration::from_secs(10), recv_window_ms: None }
+        ApiConfig {
+            request_timeout: Duration::from_secs(10),
+            recv_window_ms: None,
+            auto_logon: true,
+            sync_time: true,
+            transport: TransportConfig::default(),
+            event_capacity: 4096,
+        }
     }
 }
 
-/// A connection to a Binance WebSocket API endpoint. Cheap to clone; all clones share one socket.
+/// Something the server pushed on the API connection, or a change of the connection itself.
+#[derive(Debug, Clone)]
+pub enum ApiEvent {
+    /// A user data stream event (`{"subscriptionId":..,"event":{..}}`), kept as its raw JSON.
+    UserData {
+        /// The subscription it belongs to.
+        subscription_id: Option<u64>,
+        /// The event's `e` field.
+        event_type: String,
+        /// The event object's JSON.
+        raw: Arc<str>,
+    },
+    /// Connected, reconnecting, rotated or closed.
+    Connection(ConnectionEvent),
+}
+
+/// The reply to one request, as the connection task hands it over: the whole frame and where things are.
+pub(crate) struct Reply {
+    pub frame: Bytes,
+    pub status: u16,
+    pub result: Option<Range<usize>>,
+    pub error: Option<(i64, String, Option<u64>)>,
+}
+
+/// What the in-flight map knows about a request.
+pub(crate) struct Pending {
+    pub method: String,
+    pub changes_state: bool,
+    pub client_order_id: Option<String>,
+    pub generation: u64,
+    pub reply: Option<oneshot::Sender<Result<Reply>>>,
+}
+
+/// State shared by the handles and the connection task.
+pub(crate) struct Shared {
+    pub url: String,
+    pub credentials: Option<Credentials>,
+    pub config: ApiConfig,
+    pub pending: Mutex<HashMap<u64, Pending>>,
+    pub next_id: AtomicU64,
+    pub rate_limits: Mutex<RateLimits>,
+    /// Epoch ms until which nothing is sent (429 back-off or 418 ban), and which of the two.
+    pub blocked: Mutex<Option<(u64, &'static str)>>,
+    pub time_offset_ms: AtomicI64,
+    pub logged_on: AtomicBool,
+    pub events: broadcast::Sender<ApiEvent>,
+}
+
+impl Shared {
+    pub fn now_ms() -> u64 {
+        SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+    }
+
+    /// Local time corrected by the measured server-time offset.
+    pub fn server_now_ms(&self) -> u64 {
+        (Self::now_ms() as i64 + self.time_offset_ms.load(Ordering::Relaxed)).max(0) as u64
+    }
+
+    pub fn publish(&self, event: ApiEvent) {
+        // No receiver is fine: events are optional to consume.
+        let _ = self.events.send(event);
+    }
+}
+
+/// A connection to a Binance WebSocket API endpoint. Cheap to clone; all clones share one socket,
+/// which reconnects by itself (see [`TransportConfig`]).
+///
+/// ```no_run
+/// # async fn run() -> binance_ws::Result<()> {
+/// use binance_ws::api::{ApiClient, Security};
+/// let api = ApiClient::connect("ws://127.0.0.1:9443/ws-api/v3", None, Default::default()).await?;
+/// let time = api.call("time", serde_json::Value::Null, Security::None).await?;
+/// println!("{time}");
+/// # Ok(()) }
+/// ```
 #[derive(Clone)]
 pub struct ApiClient {
-    _private: (),
+    shared: Arc<Shared>,
+    commands: mpsc::Sender<Command>,
+    _task: Arc<TaskGuard>,
+}
+
+/// Stops the connection task when the last handle is dropped.
+struct TaskGuard(tokio::task::AbortHandle);
+
+impl Drop for TaskGuard {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+impl std::fmt::Debug for ApiClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiClient")
+            .field("url", &self.shared.url)
+            .field("credentials", &self.shared.credentials)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ApiClient {
-    /// Connects to `url` (for example `Env::api_url(Product::Spot)`).
-    pub async fn connect(_url: &str, _credentials: Option<Credentials>, _config: ApiConfig) -> Result<Self> {
-        todo!("engine")
+    /// Connects to `url` (for example `Env::api_url(Product::Spot)`), logs on when the key allows it and
+    /// measures the server-time offset. Fails if the first connection cannot be made.
+    pub async fn connect(url: &str, credentials: Option<Credentials>, config: ApiConfig) -> Result<Self> {
+        let ws = crate::transport::connect(url, config.transport.connect_timeout).await?;
+        let (events, _) = broadcast::channel(config.event_capacity.max(16));
+        let shared = Arc::new(Shared {
+            url: url.to_string(),
+            credentials,
+            config,
+            pending: Mutex::new(HashMap::new()),
+            next_id: AtomicU64::new(1),
+            rate_limits: Mutex::new(RateLimits::default()),
+            blocked: Mutex::new(None),
+            time_offset_ms: AtomicI64::new(0),
+            logged_on: AtomicBool::new(false),
+            events,
+        });
+        let (commands, rx) = mpsc::channel(1024);
+        let task = tokio::spawn(run_connection(shared.clone(), ws, rx));
+        let client = ApiClient { shared, commands, _task: Arc::new(TaskGuard(task.abort_handle())) };
+        if client.shared.credentials.is_some() && client.shared.config.sync_time {
+            client.sync_time().await?;
+        }
+        if client.shared.credentials.as_ref().is_some_and(|c| c.can_logon()) && client.shared.config.auto_logon {
+            client.wait_logged_on().await?;
+        }
+        Ok(client)
     }
 
     /// Sends `method` with `params`, signed as `security` asks, and decodes the reply's `result` into `T`.
-    pub async fn request<T: DeserializeOwned>(&self, _method: &str, _params: Params, _security: Security) -> Result<T> {
-        todo!("engine")
+    pub async fn request<T: DeserializeOwned>(&self, method: &str, params: Params, security: Security) -> Result<T> {
+        let reply = self.send(method, params, security, true).await?.expect("a waited request has a reply");
+        let range = reply.result.ok_or_else(|| Error::decode("response", "no `result`", &reply.frame))?;
+        let body = &reply.frame[range];
+        serde_json::from_slice(body).map_err(|e| Error::decode("response result", e, body))
     }
 
-    /// Any method, untyped: signed automatically when `security` asks; returns the raw `result`.
+    /// Any method, untyped: signed when `security` asks; returns the raw `result`.
     pub async fn call(&self, method: &str, params: serde_json::Value, security: Security) -> Result<serde_json::Value> {
-        let params = match params {
-            serde_json::Value::Object(m) => m,
-            serde_json::Value::Null => Params::new(),
-            other => return Err(crate::Error::InvalidRequest(format!("params must be an object, not {other}"))),
-        };
-        self.request(method, params, security).await
+        self.request(method, params_from_value(params)?, security).await
+    }
+
+    /// Sends without waiting for the reply (fire-and-forget); returns the request id.
+    /// The reply still updates the rate-limit usage.
+    pub async fn send_no_wait(&self, method: &str, params: Params, security: Security) -> Result<u64> {
+        let id = self.next_id();
+        self.dispatch(id, method, params, security, None).await?;
+        Ok(id)
     }
 
     /// The rate-limit usage reported by the latest responses.
     pub fn rate_limits(&self) -> RateLimits {
-        todo!("engine")
+        self.shared.rate_limits.lock().clone()
+    }
+
+    /// Events pushed on this connection (user data) and its state changes.
+    pub fn events(&self) -> broadcast::Receiver<ApiEvent> {
+        self.shared.events.subscribe()
+    }
+
+    /// The credentials this client signs with, if any.
+    pub fn credentials(&self) -> Option<&Credentials> {
+        self.shared.credentials.as_ref()
+    }
+
+    /// True while the session is logged on (`session.logon` answered 200 on the current connection).
+    pub fn is_logged_on(&self) -> bool {
+        self.shared.logged_on.load(Ordering::Acquire)
+    }
+
+    /// The measured offset of the server clock against ours, in ms (added to `timestamp`).
+    pub fn time_offset_ms(&self) -> i64 {
+        self.shared.time_offset_ms.load(Ordering::Relaxed)
+    }
+
+    /// Measures the server-time offset with the `time` method and applies it to every later `timestamp`.
+    pub async fn sync_time(&self) -> Result<i64> {
+        #[derive(serde::Deserialize)]
+        struct Time {
+            #[serde(rename = "serverTime")]
+            server_time: i64,
+        }
+        let before = Shared::now_ms() as i64;
+        let t: Time = self.request("time", Params::new(), Security::None).await?;
+        let after = Shared::now_ms() as i64;
+        let offset = t.server_time - (before + after) / 2;
+        self.shared.time_offset_ms.store(offset, Ordering::Relaxed);
+        Ok(offset)
+    }
+
+    /// Closes the connection; pending requests fail and the task ends.
+    pub async fn close(&self) {
+        let _ = self.commands.send(Command::Close).await;
+    }
+
+    async fn wait_logged_on(&self) -> Result<()> {
+        let deadline = tokio::time::Instant::now() + self.shared.config.request_timeout;
+        while !self.is_logged_on() {
+            if tokio::time::Instant::now() >= deadline {
+                return Err(Error::Connect {
+                    url: self.shared.url.clone(),
+                    reason: "session.logon was not accepted in time".into(),
+                });
+            }
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        Ok(())
+    }
+
+    fn next_id(&self) -> u64 {
+        self.shared.next_id.fetch_add(1, Ordering::Relaxed)
+    }
+
+    async fn send(&self, method: &str, params: Params, security: Security, wait: bool) -> Result<Option<Reply>> {
+        let id = self.next_id();
+        if !wait {
+            self.dispatch(id, method, params, security, None).await?;
+            return Ok(None);
+        }
+        let (tx, rx) = oneshot::channel();
+        let changes = changes_state(method);
+        self.dispatch(id, method, params, security, Some(tx)).await?;
+        let timeout = self.shared.config.request_timeout;
+        let reply = match tokio::time::timeout(timeout, rx).await {
+            Ok(Ok(reply)) => reply?,
+            Ok(Err(_)) => return Err(Error::Closed),
+            Err(_) => {
+                self.shared.pending.lock().remove(&id);
+                return Err(Error::Timeout { method: method.to_string(), timeout, may_have_executed: changes });
+            }
+        };
+        check_status(method, changes, &reply)?;
+        Ok(Some(reply))
+    }
+
+    async fn dispatch(
+        &self,
+        id: u64,
+        method: &str,
+        params: Params,
+        security: Security,
+        reply: Option<oneshot::Sender<Result<Reply>>>,
+    ) -> Result<()> {
+        if let Some((until, kind)) = *self.shared.blocked.lock() {
+            if Shared::now_ms() < until {
+                return Err(Error::RateLimited { kind, until_ms: until });
+            }
+        }
+        if security != Security::None && self.shared.credentials.is_none() {
+            return Err(Error::NoCredentials { method: method.to_string() });
+        }
+        let client_order_id = params
+            .get("newClientOrderId")
+            .or_else(|| params.get("origClientOrderId"))
+            .and_then(|v| v.as_str())
+            .map(str::to_string);
+        self.shared.pending.lock().insert(
+            id,
+            Pending {
+                method: method.to_string(),
+                changes_state: changes_state(method),
+                client_order_id,
+                generation: 0,
+                reply,
+            },
+        );
+        let cmd = Command::Send { id, method: method.to_string(), params, security };
+        if self.commands.send(cmd).await.is_err() {
+            self.shared.pending.lock().remove(&id);
+            return Err(Error::Closed);
+        }
+        Ok(())
+    }
+}
+
+/// Turns error statuses into errors: 4xx as [`Error::Api`], 5xx as "execution status unknown".
+fn check_status(method: &str, changes: bool, reply: &Reply) -> Result<()> {
+    if reply.status < 400 {
+        return Ok(());
+    }
+    let (code, msg, retry_after_ms) = reply.error.clone().unwrap_or((0, String::from("(no error object)"), None));
+    if reply.status >= 500 {
+        let _ = changes;
+        return Err(Error::ExecutionUnknown {
+            method: method.to_string(),
+            reason: format!("server answered {} ({code}: {msg})", reply.status),
+            client_order_id: None,
+        });
+    }
+    Err(ApiError { method: method.to_string(), status: reply.status, code, msg, retry_after_ms }.into())
+}
+
+/// Untyped params: an object or nothing.
+pub(crate) fn params_from_value(params: serde_json::Value) -> Result<Params> {
+    match params {
+        serde_json::Value::Object(m) => Ok(m),
+        serde_json::Value::Null => Ok(Params::new()),
+        other => Err(Error::InvalidRequest(format!("params must be a JSON object, not {other}"))),
     }
 }

@@ -2,11 +2,12 @@
 //! automatic signing, session logon and rate-limit tracking. Product modules (`spot`, ...) add typed calls.
 
 mod client;
+mod connection;
 mod envelope;
 mod ratelimit;
 pub mod spot;
 
-pub use client::{ApiClient, ApiConfig};
+pub use client::{ApiClient, ApiConfig, ApiEvent};
 pub use ratelimit::{RateLimitUsage, RateLimits};
 
 /// The parameters of a request. A sorted map, which is also the order the signature payload needs.
@@ -33,4 +34,14 @@ pub fn changes_state(method: &str) -> bool {
         || m.starts_with("sor.order.place")
         || m.starts_with("openOrders.cancelAll")
         || m.starts_with("algoOrder.")
+}
+
+/// `recvWindow` as the API takes it: milliseconds with at most three decimals, integral values without any.
+pub fn recv_window_value(ms: f64) -> serde_json::Value {
+    let rounded = (ms * 1000.0).round() / 1000.0;
+    if rounded.fract() == 0.0 && rounded >= 0.0 {
+        serde_json::Value::from(rounded as u64)
+    } else {
+        serde_json::Number::from_f64(rounded).map(serde_json::Value::Number).unwrap_or(serde_json::Value::Null)
+    }
 }

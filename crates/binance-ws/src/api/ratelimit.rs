@@ -1,4 +1,4 @@
-//! Rate-limit tracking from the `rateLimits` array of responses.
+//! Rate-limit tracking from the `rateLimits` array of responses, and the 429/418 back-off.
 
 /// One rate limit's usage, as the latest response reported it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
@@ -19,6 +19,46 @@ pub struct RateLimitUsage {
 /// The latest usage of every rate limit seen on a connection.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RateLimits {
-    /// One entry per (type, interval, intervalNum).
+    /// One entry per (type, interval, intervalNum), in the order first seen.
     pub usages: Vec<RateLimitUsage>,
+}
+
+impl RateLimits {
+    /// Replaces the entries the response reported; keeps the others.
+    pub(crate) fn update(&mut self, reported: Vec<RateLimitUsage>) {
+        for usage in reported {
+            match self.usages.iter_mut().find(|u| {
+                u.rate_limit_type == usage.rate_limit_type
+                    && u.interval == usage.interval
+                    && u.interval_num == usage.interval_num
+            }) {
+                Some(slot) => *slot = usage,
+                None => self.usages.push(usage),
+            }
+        }
+    }
+
+    /// The request-weight usage per minute, if reported: (count, limit).
+    pub fn request_weight(&self) -> Option<(u64, u64)> {
+        self.usages.iter().find(|u| u.rate_limit_type == "REQUEST_WEIGHT").map(|u| (u.count, u.limit))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn usage(t: &str, interval: &str, num: u32, count: u64) -> RateLimitUsage {
+        RateLimitUsage { rate_limit_type: t.into(), interval: interval.into(), interval_num: num, limit: 100, count }
+    }
+
+    #[test]
+    fn updates_replace_matching_windows_and_keep_the_rest() {
+        let mut r = RateLimits::default();
+        r.update(vec![usage("ORDERS", "SECOND", 10, 1), usage("REQUEST_WEIGHT", "MINUTE", 1, 5)]);
+        r.update(vec![usage("REQUEST_WEIGHT", "MINUTE", 1, 9)]);
+        assert_eq!(r.usages.len(), 2);
+        assert_eq!(r.request_weight(), Some((9, 100)));
+        assert_eq!(r.usages[0].count, 1);
+    }
 }

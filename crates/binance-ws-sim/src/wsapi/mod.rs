@@ -1,0 +1,259 @@
+//! The Spot WebSocket API (`/ws-api/v3`): one task per connection that parses requests, charges their
+//! weight, checks signatures and timestamps, calls the method's handler and writes the reply.
+
+mod error;
+mod general;
+mod params;
+mod security;
+mod session;
+
+use std::collections::VecDeque;
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use futures::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::time::{sleep_until, Instant};
+use tokio_websockets::{Message, WebSocketStream};
+
+pub use error::ApiErr;
+pub use params::{Params, ParamsExt};
+
+use crate::faults::ConnFault;
+use crate::ratelimit::Refusal;
+use crate::server::SimShared;
+
+/// A method's security type (web-socket-api.md, "Request security").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sec {
+    /// Public.
+    None,
+    /// TRADE, USER_DATA, USER_STREAM: signed, or a logged-on session.
+    Signed,
+    /// `session.logon`: always signed explicitly.
+    Logon,
+}
+
+/// What a handler sees.
+pub struct Ctx<'a> {
+    /// The whole exchange.
+    pub sim: &'a SimShared,
+    /// This connection.
+    pub session: &'a mut Session,
+    /// Server time of the request.
+    pub now_ms: u64,
+    /// The API key that authorized the request (signed methods).
+    pub api_key: Option<String>,
+}
+
+/// A method handler.
+pub type Handler = fn(&mut Ctx<'_>, &Params) -> Result<Value, ApiErr>;
+
+/// One method of the API.
+pub struct Method {
+    /// Its name, e.g. `order.place`.
+    pub name: &'static str,
+    /// Its security type.
+    pub security: Sec,
+    /// Its request weight for these params.
+    pub weight: fn(&Params) -> u64,
+    /// What it does.
+    pub handler: Handler,
+}
+
+/// Per-connection state.
+pub struct Session {
+    /// Connection number (for the fault log).
+    pub id: u64,
+    /// Client address.
+    pub ip: IpAddr,
+    /// When the connection opened (epoch ms).
+    pub connected_since: u64,
+    /// The API key logged on with `session.logon`, and since when.
+    pub logged_on: Option<(String, u64)>,
+    /// `returnRateLimits` from the connection URL.
+    pub return_rate_limits: bool,
+}
+
+fn find_method(name: &str) -> Option<&'static Method> {
+    general::METHODS.iter().chain(session::METHODS).find(|m| m.name == name)
+}
+
+/// Handles one request frame; returns the reply frame.
+pub fn handle_text(sim: &SimShared, session: &mut Session, text: &str) -> String {
+    let now_ms = sim.clock.now_ms();
+    let request: Value = match serde_json::from_str(text) {
+        Ok(v @ Value::Object(_)) => v,
+        _ => return reply(&Value::Null, Err(ApiErr::new(-1135, "Invalid JSON Request")), None),
+    };
+    let id = request.get("id").cloned().unwrap_or(Value::Null);
+    let params: Params = match request.get("params") {
+        None | Some(Value::Null) => Params::new(),
+        Some(Value::Object(p)) => p.clone(),
+        Some(_) => return reply(&id, Err(ApiErr::new(-1135, "Invalid JSON Request")), None),
+    };
+    let Some(name) = request.get("method").and_then(Value::as_str) else {
+        return reply(&id, Err(ApiErr::mandatory("method")), None);
+    };
+    let name = name.strip_prefix("v3/").unwrap_or(name);
+    let show_limits = params.opt_bool("returnRateLimits").ok().flatten().unwrap_or(session.return_rate_limits);
+    let Some(method) = find_method(name) else {
+        return reply(&id, Err(ApiErr::new(-1020, "This operation is not supported.")), None);
+    };
+    let charge = sim.weights.lock().charge(session.ip, (method.weight)(&params), now_ms);
+    let limits = show_limits.then(|| json!([sim.weights.lock().usage_json(session.ip, now_ms)]));
+    if let Err(refusal) = charge {
+        return reply(&id, Err(refusal_error(sim, refusal, now_ms)), limits);
+    }
+    let outcome = security::authorize(sim, session, method.security, &params, now_ms).and_then(|api_key| {
+        let mut ctx = Ctx { sim, session, now_ms, api_key };
+        let mut params = params.clone();
+        for meta in ["returnRateLimits", "signature", "apiKey", "timestamp", "recvWindow"] {
+            params.remove(meta);
+        }
+        (method.handler)(&mut ctx, &params)
+    });
+    reply(&id, outcome, limits)
+}
+
+fn refusal_error(sim: &SimShared, refusal: Refusal, now_ms: u64) -> ApiErr {
+    match refusal {
+        Refusal::TooMuchWeight { retry_after } => ApiErr {
+            status: 429,
+            code: -1003,
+            msg: format!(
+                "Too much request weight used; current limit is {} request weight per 1 MINUTE. Please use WebSocket Streams for live updates to avoid polling the API.",
+                sim.weights.lock().limit()
+            ),
+            data: Some(json!({"serverTime": now_ms, "retryAfter": retry_after})),
+        },
+        Refusal::Banned { until } => ApiErr {
+            status: 418,
+            code: -1003,
+            msg: format!(
+                "Way too much request weight used; IP banned until {until}. Please use WebSocket Streams for live updates to avoid bans."
+            ),
+            data: Some(json!({"serverTime": now_ms, "retryAfter": until})),
+        },
+    }
+}
+
+fn reply(id: &Value, outcome: Result<Value, ApiErr>, limits: Option<Value>) -> String {
+    let mut out = match outcome {
+        Ok(result) => json!({"id": id, "status": 200, "result": result}),
+        Err(e) => {
+            let mut error = json!({"code": e.code, "msg": e.msg});
+            if let Some(data) = e.data {
+                error["data"] = data;
+            }
+            json!({"id": id, "status": e.status, "error": error})
+        }
+    };
+    if let Some(limits) = limits {
+        out["rateLimits"] = limits;
+    }
+    out.to_string()
+}
+
+/// Serves one WebSocket API connection until it closes.
+pub async fn serve<S>(mut ws: WebSocketStream<S>, sim: Arc<SimShared>, ip: IpAddr, query: &str)
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    let conn_id = sim.next_conn_id();
+    let mut session = Session {
+        id: conn_id,
+        ip,
+        connected_since: sim.clock.now_ms(),
+        logged_on: None,
+        return_rate_limits: !query.split('&').any(|kv| kv == "returnRateLimits=false"),
+    };
+    // Connecting costs 2 weight.
+    let _ = sim.weights.lock().charge(ip, 2, sim.clock.now_ms());
+    let mut faults = sim.faults.live.subscribe();
+    let frame_budget = sim.faults.frame_budget();
+    let mut frames_sent: u64 = 0;
+    let cfg = &sim.config;
+    let close_at = Instant::now() + cfg.connection_lifetime;
+    let mut next_ping = Instant::now() + cfg.ping_interval;
+    let mut pong_deadline: Option<Instant> = None;
+    // Replies wait here while a reply-delay fault is in force, so that other faults can still strike.
+    let mut outbox: VecDeque<(Instant, String)> = VecDeque::new();
+    loop {
+        let pong_at = pong_deadline.unwrap_or_else(far_future);
+        let send_at = outbox.front().map(|(t, _)| *t).unwrap_or_else(far_future);
+        tokio::select! {
+            msg = ws.next() => {
+                let Some(Ok(msg)) = msg else { return };
+                if msg.is_pong() {
+                    pong_deadline = None;
+                } else if msg.is_close() {
+                    return;
+                } else if let Some(text) = msg.as_text() {
+                    let out = handle_text(&sim, &mut session, text);
+                    let at = Instant::now() + sim.faults.reply_delay().unwrap_or_default();
+                    outbox.push_back((at, out));
+                } else if msg.is_ping() {
+                    let _ = ws.flush().await;
+                }
+            }
+            _ = sleep_until(send_at) => {
+                let Some((_, out)) = outbox.pop_front() else { continue };
+                if ws.send(Message::text(out)).await.is_err() {
+                    return;
+                }
+                frames_sent += 1;
+                if frame_budget.is_some_and(|n| frames_sent >= n) {
+                    sim.faults.record(conn_id, format!("dropped after {frames_sent} frames"));
+                    return;
+                }
+            }
+            fault = faults.recv() => match fault {
+                Ok(ConnFault::Drop) => { sim.faults.record(conn_id, "dropped".into()); return; }
+                Ok(ConnFault::Stall(d)) => {
+                    sim.faults.record(conn_id, format!("stalled for {d:?}"));
+                    // Read nothing and send nothing (not even pongs) until the stall ends, unless dropped.
+                    let until = Instant::now() + d;
+                    loop {
+                        tokio::select! {
+                            _ = sleep_until(until) => break,
+                            f = faults.recv() => if matches!(f, Ok(ConnFault::Drop)) {
+                                sim.faults.record(conn_id, "dropped".into());
+                                return;
+                            },
+                        }
+                    }
+                    next_ping = Instant::now() + cfg.ping_interval;
+                }
+                Ok(ConnFault::Malformed) => {
+                    sim.faults.record(conn_id, "sent a malformed frame".into());
+                    if ws.send(Message::text("{\"id\":")).await.is_err() { return; }
+                }
+                Ok(ConnFault::ServerShutdown) => {
+                    sim.faults.record(conn_id, "sent serverShutdown".into());
+                    let ev = json!({"event": {"e": "serverShutdown", "E": sim.clock.now_ms()}}).to_string();
+                    if ws.send(Message::text(ev)).await.is_err() { return; }
+                }
+                Err(_) => {}
+            },
+            _ = sleep_until(next_ping) => {
+                if ws.send(Message::ping("sim")).await.is_err() { return; }
+                next_ping = Instant::now() + cfg.ping_interval;
+                pong_deadline.get_or_insert(Instant::now() + cfg.pong_timeout);
+            }
+            _ = sleep_until(pong_at) => {
+                let _ = ws.send(Message::close(Some(tokio_websockets::CloseCode::POLICY_VIOLATION), "Pong timeout")).await;
+                return;
+            }
+            _ = sleep_until(close_at) => {
+                let _ = ws.close().await;
+                return;
+            }
+        }
+    }
+}
+
+fn far_future() -> Instant {
+    Instant::now() + std::time::Duration::from_secs(86400 * 365)
+}
