@@ -4,4 +4,5 @@
 //! It builds its wire messages from Binance's documentation, independently of the client library.
 #![forbid(unsafe_code)]
 
+pub mod auth;
 pub mod exchange;

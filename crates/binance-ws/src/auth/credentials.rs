@@ -130,7 +130,7 @@ impl Credentials {
     }
 
     /// [`Credentials::from_env`] with the variables read through `lookup` (for tests, or other sources).
-    /// Empty values count as unset.
+    /// Empty values count as unset; surrounding whitespace (a stray newline) is trimmed.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Credentials> {
         let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
         let api_key = get(ENV_API_KEY);

@@ -51,8 +51,9 @@ impl Signer {
 /// Parses a PEM text holding one private key: PKCS#8 (`PRIVATE KEY`, Ed25519 or RSA) or PKCS#1
 /// (`RSA PRIVATE KEY`). Other blocks in the text (a certificate, a public key) are skipped.
 pub(crate) fn signer_from_pem(pem_text: &str) -> Result<Signer> {
-    let blocks = pem::parse_many(pem_text.as_bytes())
-        .map_err(|e| Error::Key(format!("not a valid PEM file ({e}); expected a `-----BEGIN PRIVATE KEY-----` block")))?;
+    let blocks = pem::parse_many(pem_text.as_bytes()).map_err(|e| {
+        Error::Key(format!("not a valid PEM file ({e}); expected a `-----BEGIN PRIVATE KEY-----` block"))
+    })?;
     if blocks.is_empty() {
         return Err(Error::Key(
             "no PEM block found; expected an unencrypted Ed25519 or RSA private key \

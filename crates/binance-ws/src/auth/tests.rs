@@ -137,10 +137,10 @@ fn sign_params_adds_fields_in_the_documented_way() {
     assert_eq!(sig, creds.sign(b"recvWindow=6000.346&timestamp=1"));
     let mut p = Params::new();
     sign_params(&creds, &mut p, 1, Some(5000.0), false);
-    assert_eq!(serde_json::to_string(&p).unwrap(), format!(
-        r#"{{"recvWindow":5000,"signature":"{}","timestamp":1}}"#,
-        creds.sign(b"recvWindow=5000&timestamp=1")
-    ));
+    assert_eq!(
+        serde_json::to_string(&p).unwrap(),
+        format!(r#"{{"recvWindow":5000,"signature":"{}","timestamp":1}}"#, creds.sign(b"recvWindow=5000&timestamp=1"))
+    );
 }
 
 #[test]
@@ -196,7 +196,8 @@ fn garbage_and_wrong_keys_give_clear_errors() {
     let msg = key_error(Credentials::from_pem("k", EC_PEM));
     assert!(msg.contains("EC"), "{msg}");
     // A PKCS#1 block with a broken body.
-    let msg = key_error(Credentials::from_pem("k", "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n"));
+    let msg =
+        key_error(Credentials::from_pem("k", "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n"));
     assert!(msg.contains("RSA"), "{msg}");
 }
 
@@ -241,8 +242,8 @@ fn env_lookup() {
     let env = |vars: &'static [(&'static str, &'static str)]| {
         move |name: &str| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
     };
-    let hmac = Credentials::from_lookup(env(&[("BINANCE_API_KEY", "abcdef"), ("BINANCE_SECRET_KEY", "s3cr3t")]))
-        .unwrap();
+    let hmac =
+        Credentials::from_lookup(env(&[("BINANCE_API_KEY", "abcdef"), ("BINANCE_SECRET_KEY", "s3cr3t")])).unwrap();
     assert_eq!(hmac.key_type(), KeyType::Hmac);
     assert_eq!(hmac.api_key(), "abcdef");
 
@@ -264,7 +265,10 @@ fn env_lookup() {
         ("BINANCE_PRIVATE_KEY_PATH", "/x.pem"),
     ])));
     assert!(msg.contains("only"), "{msg}");
-    let msg = key_error(Credentials::from_lookup(env(&[("BINANCE_API_KEY", "k"), ("BINANCE_PRIVATE_KEY_PATH", "/nope/key.pem")])));
+    let msg = key_error(Credentials::from_lookup(env(&[
+        ("BINANCE_API_KEY", "k"),
+        ("BINANCE_PRIVATE_KEY_PATH", "/nope/key.pem"),
+    ])));
     assert!(msg.contains("/nope/key.pem"), "{msg}");
 }
 
@@ -290,4 +294,10 @@ fn debug_redacts_secrets() {
     // Short and non-ASCII keys are cut on character boundaries.
     assert_eq!(format!("{:?}", Credentials::hmac("ab", "s")), "Credentials { api_key: \"ab…\", key_type: Hmac }");
     assert_eq!(format!("{:?}", Credentials::hmac("äöüßx", "s")), "Credentials { api_key: \"äöüß…\", key_type: Hmac }");
+}
+
+#[test]
+fn credentials_can_move_between_tasks() {
+    fn send_sync<T: Send + Sync + Clone + 'static>() {}
+    send_sync::<Credentials>();
 }
