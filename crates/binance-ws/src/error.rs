@@ -147,7 +147,7 @@ impl ApiError {
             -2014 | -2015 => "API key rejected: check the key, its permissions and IP whitelist",
             -1003 => "too much request weight: back off until retryAfter, use streams for live data",
             -1015 => "too many new orders: slow down order placement",
-            -1102 | -1100 | -1101 | -1103 | -1104 | -1105 | -1106 => "a parameter is missing, unknown or malformed",
+            -1106..=-1100 => "a parameter is missing, unknown or malformed",
             -1121 => "unknown symbol: check exchangeInfo for the symbol's exact name",
             -2010 => "the order was rejected by the matching engine, see msg",
             -2011 => "cancel rejected: the order is unknown or already closed",
