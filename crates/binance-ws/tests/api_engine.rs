@@ -228,3 +228,46 @@ async fn refused_reconnects_back_off_and_recover() {
     assert!(attempts >= 2, "expected several refused attempts, saw {attempts}");
     api.call("time", Value::Null, Security::None).await.unwrap();
 }
+
+fn ed25519() -> Credentials {
+    Credentials::from_pem(
+        binance_ws_sim::config::DEFAULT_ED25519_API_KEY,
+        binance_ws_sim::config::DEFAULT_ED25519_PRIVATE_PEM,
+    )
+    .expect("the published Ed25519 test key loads")
+}
+
+#[tokio::test]
+async fn ed25519_sessions_log_on_by_themselves_and_again_after_a_reconnect() {
+    let sim = sim_with(SimConfig::default()).await;
+    let api = ApiClient::connect(&sim.api_url(), Some(ed25519()), fast_config()).await.unwrap();
+    assert!(api.is_logged_on());
+    let status: Value = api.call("session.status", Value::Null, Security::None).await.unwrap();
+    assert_eq!(status["apiKey"], binance_ws_sim::config::DEFAULT_ED25519_API_KEY);
+    let mut events = api.events();
+    sim.faults().inject(ConnFault::Drop);
+    wait_for(&mut events, |e| matches!(e, ConnectionEvent::Connected { generation, .. } if *generation > 0)).await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(3);
+    while !api.is_logged_on() {
+        assert!(tokio::time::Instant::now() < deadline, "not logged on again after the reconnect");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let status: Value = api.call("session.status", Value::Null, Security::None).await.unwrap();
+    assert_eq!(status["apiKey"], binance_ws_sim::config::DEFAULT_ED25519_API_KEY, "the new connection is logged on");
+}
+
+#[tokio::test]
+async fn rsa_keys_sign_requests_the_exchange_accepts() {
+    use binance_ws_sim::config::{AccountConfig, AccountKey};
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+    let public = std::fs::read_to_string(format!("{fixtures}/test-rsa-public.pem")).unwrap();
+    let mut config = SimConfig::default();
+    let api_key = "rsaTestKey".repeat(6) + "rsaT";
+    config.accounts.push(AccountConfig { api_key: api_key.clone(), key: AccountKey::PublicPem(public), balances: vec![] });
+    let sim = sim_with(config).await;
+    let creds = Credentials::rsa(&api_key, format!("{fixtures}/test-rsa-pkcs8.pem")).unwrap();
+    let api = ApiClient::connect(&sim.api_url(), Some(creds), fast_config()).await.unwrap();
+    // The signature passes; RSA keys cannot log on, which is the answer we get past the signature check.
+    let err = api.call("session.logon", Value::Null, Security::Signed).await.unwrap_err();
+    assert_eq!(err.code(), Some(-1020), "{err}");
+}
