@@ -5,3 +5,5 @@
 #![forbid(unsafe_code)]
 
 pub mod exchange;
+pub mod market;
+pub mod streams;
