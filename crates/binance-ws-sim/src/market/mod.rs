@@ -307,6 +307,9 @@ impl SymbolMarket {
                 if b.open_time < from / 1000 * 1000 {
                     break;
                 }
+                if b.open_time > now_ms {
+                    continue;
+                }
                 v += b.volume;
                 q += b.quote_volume;
             }
