@@ -267,7 +267,13 @@ fn control_message_errors() {
     assert_eq!(v["id"], json!(1));
     let (c, m) = err_of(&reply(&mut s, r#"{"params":["btcusdt@trade"],"id":1}"#));
     assert_eq!((c, m.as_str()), (2, "Invalid request: missing field `method` at line 1 column 35"));
-    for id in [r#""51e2affb-0aba-4821-ba75-f2625006eb43""#, "1.5", "true", "[1]", r#""abcdefghijabcdefghijabcdefghijabcdefg""#] {
+    for id in [
+        r#""51e2affb-0aba-4821-ba75-f2625006eb43""#,
+        "1.5",
+        "true",
+        "[1]",
+        r#""abcdefghijabcdefghijabcdefghijabcdefg""#,
+    ] {
         let text = format!(r#"{{"method":"LIST_SUBSCRIPTIONS","id":{id}}}"#);
         let (c, m) = err_of(&reply(&mut s, &text));
         assert_eq!((c, m.as_str()), (2, "Invalid request: request ID must be an unsigned integer"), "{id}");
@@ -342,7 +348,9 @@ fn trade_raw_and_combined() {
     let f = parse(&raw.frames_for(&ev, &st, T0 + 6));
     assert_eq!(
         f,
-        vec![json!({"e":"trade","E":T0+6,"s":"BTCUSDT","t":1,"p":"100.50000000","q":"2.00000000","T":T0+5,"m":true,"M":true})]
+        vec![
+            json!({"e":"trade","E":T0+6,"s":"BTCUSDT","t":1,"p":"100.50000000","q":"2.00000000","T":T0+5,"m":true,"M":true})
+        ]
     );
     let mut comb = session("/stream?streams=btcusdt@trade/ethusdt@trade");
     let f = parse(&comb.frames_for(&ev, &st, T0 + 6));
@@ -354,7 +362,10 @@ fn trade_raw_and_combined() {
     assert_eq!(parse(&raw.frames_for(&ev, &st, T0 + 6))[0]["stream"], json!("btcusdt@trade"));
     let mut micro = session("/ws/btcusdt@trade?timeUnit=microsecond");
     assert_eq!(parse(&micro.frames_for(&ev, &st, T0 + 6))[0]["T"], json!((T0 + 5) * 1000));
-    assert_eq!(comb.shutdown_frame(T0), json!({"stream":"!serverShutdown","data":{"e":"serverShutdown","E":T0}}).to_string());
+    assert_eq!(
+        comb.shutdown_frame(T0),
+        json!({"stream":"!serverShutdown","data":{"e":"serverShutdown","E":T0}}).to_string()
+    );
 }
 
 #[test]
@@ -441,8 +452,8 @@ fn book_ticker_and_partial_depth() {
     let evs = [
         diff(1, 1, T0, &[("99", "1")], &[]),
         diff(2, 3, T0, &[("98", "5")], &[("101", "2")]), // best unchanged bid, new ask
-        diff(4, 4, T0, &[], &[("105", "1")]),           // top unchanged: no bookTicker
-        diff(5, 5, T0, &[("99", "0")], &[]),            // best bid removed
+        diff(4, 4, T0, &[], &[("105", "1")]),            // top unchanged: no bookTicker
+        diff(5, 5, T0, &[("99", "0")], &[]),             // best bid removed
     ];
     let mut frames = Vec::new();
     for ev in &evs {
@@ -490,8 +501,20 @@ fn kline_arithmetic() {
     assert_eq!(k.as_array().unwrap().len(), 3);
     assert_eq!(
         k[0],
-        json!([T0, "100.00000000", "110.00000000", "90.00000000", "90.00000000", "4.00000000", T0 + 59_999,
-               "410.00000000", 3, "2.00000000", "190.00000000", "0"])
+        json!([
+            T0,
+            "100.00000000",
+            "110.00000000",
+            "90.00000000",
+            "90.00000000",
+            "4.00000000",
+            T0 + 59_999,
+            "410.00000000",
+            3,
+            "2.00000000",
+            "190.00000000",
+            "0"
+        ])
     );
     let h = st.klines_json("BTCUSDT", "1h", None, None, Some(1), None).unwrap();
     assert_eq!(h.as_array().unwrap().len(), 1);
@@ -595,8 +618,14 @@ fn ticker_arithmetic() {
     let by: std::collections::HashMap<String, Value> =
         f.into_iter().map(|v| (v["stream"].as_str().unwrap().to_string(), v["data"].clone())).collect();
     let tk = &by["btcusdt@ticker"];
-    assert_eq!((tk["p"].clone(), tk["P"].clone(), tk["w"].clone()), (json!("20.00000000"), json!("20.000"), json!("105.71428571")));
-    assert_eq!((tk["F"].clone(), tk["L"].clone(), tk["n"].clone(), tk["x"].clone()), (json!(1), json!(5), json!(5), json!("0.00000000")));
+    assert_eq!(
+        (tk["p"].clone(), tk["P"].clone(), tk["w"].clone()),
+        (json!("20.00000000"), json!("20.000"), json!("105.71428571"))
+    );
+    assert_eq!(
+        (tk["F"].clone(), tk["L"].clone(), tk["n"].clone(), tk["x"].clone()),
+        (json!(1), json!(5), json!(5), json!("0.00000000"))
+    );
     assert_eq!(by["btcusdt@ticker_1h"]["e"], json!("1hTicker"));
     assert_eq!(by["btcusdt@ticker_1h"]["O"], json!(T0));
     assert_eq!(by["btcusdt@ticker_1h"]["x"], Value::Null);
