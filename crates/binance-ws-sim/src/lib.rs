@@ -16,8 +16,10 @@ pub mod clock;
 pub mod config;
 pub mod exchange;
 pub mod faults;
+pub mod market;
 pub mod ratelimit;
 pub mod server;
+pub mod streams;
 pub mod wsapi;
 
 pub use config::SimConfig;

@@ -14,7 +14,9 @@ use crate::auth::KeyMaterial;
 use crate::clock::Clock;
 use crate::config::{AccountKey, SimConfig};
 use crate::faults::Faults;
+use crate::market::MarketState;
 use crate::ratelimit::WeightLimiter;
+use crate::streams::{StreamHub, StreamServerConfig};
 
 /// An API key the exchange knows.
 pub struct KeyEntry {
@@ -36,6 +38,8 @@ pub struct SimShared {
     pub weights: Mutex<WeightLimiter>,
     /// Fault injection.
     pub faults: Faults,
+    /// Market streams: the market state and the feed of market events.
+    pub hub: StreamHub,
     conn_ids: AtomicU64,
 }
 
@@ -94,7 +98,17 @@ impl Sim {
         let listener =
             TcpListener::bind(config.bind).await.map_err(|source| StartError::Bind { addr: config.bind, source })?;
         let addr = listener.local_addr().map_err(|source| StartError::Bind { addr: config.bind, source })?;
+        let hub = StreamHub::with_config(
+            MarketState::default(),
+            StreamServerConfig {
+                ping_interval: config.ping_interval,
+                pong_timeout: config.pong_timeout,
+                max_lifetime: Some(config.connection_lifetime),
+                ..Default::default()
+            },
+        );
         let shared = Arc::new(SimShared {
+            hub,
             weights: Mutex::new(WeightLimiter::new(
                 config.weight_per_minute,
                 config.violations_before_ban,
@@ -136,6 +150,11 @@ impl Sim {
         &self.shared.clock
     }
 
+    /// The market stream hub: publish market events to every stream connection.
+    pub fn hub(&self) -> &StreamHub {
+        &self.shared.hub
+    }
+
     /// Everything shared by the connections.
     pub fn shared(&self) -> &Arc<SimShared> {
         &self.shared
@@ -158,6 +177,10 @@ async fn accept_loop(listener: TcpListener, shared: Arc<SimShared>) {
             let query = request.uri().query().unwrap_or("").to_string();
             match path.as_str() {
                 "/ws-api/v3" => crate::wsapi::serve(ws, shared, peer.ip(), &query).await,
+                p if p == "/ws" || p.starts_with("/ws/") || p == "/stream" => {
+                    let path_and_query = request.uri().path_and_query().map(|pq| pq.as_str()).unwrap_or(p);
+                    crate::streams::serve_stream_connection(ws, path_and_query, shared.hub.clone()).await
+                }
                 _ => {
                     let mut ws = ws;
                     let _ = futures::SinkExt::send(

@@ -263,7 +263,11 @@ async fn rsa_keys_sign_requests_the_exchange_accepts() {
     let public = std::fs::read_to_string(format!("{fixtures}/test-rsa-public.pem")).unwrap();
     let mut config = SimConfig::default();
     let api_key = "rsaTestKey".repeat(6) + "rsaT";
-    config.accounts.push(AccountConfig { api_key: api_key.clone(), key: AccountKey::PublicPem(public), balances: vec![] });
+    config.accounts.push(AccountConfig {
+        api_key: api_key.clone(),
+        key: AccountKey::PublicPem(public),
+        balances: vec![],
+    });
     let sim = sim_with(config).await;
     let creds = Credentials::rsa(&api_key, format!("{fixtures}/test-rsa-pkcs8.pem")).unwrap();
     let api = ApiClient::connect(&sim.api_url(), Some(creds), fast_config()).await.unwrap();

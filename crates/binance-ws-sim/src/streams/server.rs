@@ -1,0 +1,278 @@
+//! The socket side of the stream server: a hub shared by all connections and one loop per connection.
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use futures::{SinkExt, StreamExt};
+use parking_lot::Mutex;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::sync::{broadcast, watch};
+use tokio::time::{Instant, MissedTickBehavior};
+use tokio_websockets::{CloseCode, Message, WebSocketStream};
+
+use super::session::{SessionConfig, StreamSession};
+use crate::exchange::events::MarketEvent;
+use crate::market::MarketState;
+
+/// Timings and limits of the stream server.
+#[derive(Debug, Clone)]
+pub struct StreamServerConfig {
+    /// Per-connection limits (1024 streams, 5 incoming messages per second).
+    pub session: SessionConfig,
+    /// The server pings every connection this often (20 s).
+    pub ping_interval: Duration,
+    /// A connection whose ping got no pong (with the same payload) within this is closed (60 s).
+    pub pong_timeout: Duration,
+    /// How often time-driven streams are checked (100 ms, the fastest stream period).
+    pub tick_interval: Duration,
+    /// Connections are closed after this long (24 h), `None` for never.
+    pub max_lifetime: Option<Duration>,
+    /// Events buffered per connection before it counts as too slow (broadcast channel capacity).
+    pub event_buffer: usize,
+}
+
+impl Default for StreamServerConfig {
+    fn default() -> Self {
+        StreamServerConfig {
+            session: SessionConfig::default(),
+            ping_interval: Duration::from_secs(20),
+            pong_timeout: Duration::from_secs(60),
+            tick_interval: Duration::from_millis(100),
+            max_lifetime: Some(Duration::from_secs(24 * 3600)),
+            event_buffer: 65_536,
+        }
+    }
+}
+
+struct HubInner {
+    state: Arc<Mutex<MarketState>>,
+    tx: broadcast::Sender<Arc<MarketEvent>>,
+    shutdown: watch::Sender<u64>,
+    cfg: StreamServerConfig,
+}
+
+/// What every stream connection shares: the market state and the feed of market events.
+#[derive(Clone)]
+pub struct StreamHub {
+    inner: Arc<HubInner>,
+}
+
+impl StreamHub {
+    /// A hub over `state` with the default configuration.
+    pub fn new(state: MarketState) -> StreamHub {
+        StreamHub::with_config(state, StreamServerConfig::default())
+    }
+
+    /// A hub with explicit timings and limits.
+    pub fn with_config(state: MarketState, cfg: StreamServerConfig) -> StreamHub {
+        let (tx, _) = broadcast::channel(cfg.event_buffer.max(1));
+        let (shutdown, _) = watch::channel(0);
+        StreamHub { inner: Arc::new(HubInner { state: Arc::new(Mutex::new(state)), tx, shutdown, cfg }) }
+    }
+
+    /// The shared market state (also read by the WebSocket API's market-data methods).
+    pub fn state(&self) -> Arc<Mutex<MarketState>> {
+        self.inner.state.clone()
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &StreamServerConfig {
+        &self.inner.cfg
+    }
+
+    /// Applies a batch of events (one engine operation, e.g. one taker order) to the market state, seals its
+    /// aggregate trades and broadcasts the events to every connection, in order. The state lock is held while
+    /// broadcasting, so concurrent publishers cannot reorder events.
+    pub fn publish(&self, events: Vec<MarketEvent>) {
+        let mut st = self.inner.state.lock();
+        for ev in &events {
+            st.apply(ev);
+        }
+        st.seal_aggregates();
+        for ev in events {
+            let _ = self.inner.tx.send(Arc::new(ev));
+        }
+    }
+
+    /// Sends the `serverShutdown` event to every open connection (they stay open; close them by stopping
+    /// the server).
+    pub fn shutdown_notice(&self) {
+        self.inner.shutdown.send_modify(|n| *n += 1);
+    }
+
+    /// Number of connections currently listening.
+    pub fn connections(&self) -> usize {
+        self.inner.tx.receiver_count()
+    }
+}
+
+/// Milliseconds since the epoch.
+pub fn now_ms() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+}
+
+fn truncate(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut i = max;
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    &s[..i]
+}
+
+async fn close<S: AsyncRead + AsyncWrite + Unpin>(ws: &mut WebSocketStream<S>, code: CloseCode, reason: &str) {
+    let _ = ws.send(Message::close(Some(code), truncate(reason, 123))).await;
+    // Wait (briefly) for the peer's close frame so that the close handshake completes.
+    let _ = tokio::time::timeout(Duration::from_secs(2), async { while let Some(Ok(_)) = ws.next().await {} }).await;
+}
+
+async fn send_all<S: AsyncRead + AsyncWrite + Unpin>(
+    ws: &mut WebSocketStream<S>,
+    frames: Vec<String>,
+) -> Result<(), tokio_websockets::Error> {
+    if frames.is_empty() {
+        return Ok(());
+    }
+    for f in frames {
+        ws.feed(Message::text(f)).await?;
+    }
+    ws.flush().await
+}
+
+/// Serves one market stream connection after the HTTP upgrade, until it closes.
+///
+/// * Control messages are answered per the docs; every incoming text, binary, ping or pong frame counts toward
+///   the 5 messages per second limit, and the connection is closed with 1008 beyond it.
+/// * Pings are answered with the same payload (the WebSocket layer queues the pong; this loop flushes it).
+/// * The server pings every `ping_interval` and closes with 1001 when a ping got no matching pong within
+///   `pong_timeout`; unsolicited pongs do not count.
+/// * A connection that falls more than `event_buffer` events behind is closed with 1013 ("too slow"):
+///   like a real exchange, the server drops slow consumers instead of buffering without bound, and the
+///   client sees the loss as a disconnect rather than a silent gap in the diff stream.
+/// * An invalid URL (unknown path, invalid stream name, more than 1024 streams) is closed with 1008.
+pub async fn serve_stream_connection<S: AsyncRead + AsyncWrite + Unpin + Send>(
+    mut ws: WebSocketStream<S>,
+    path_and_query: &str,
+    hub: StreamHub,
+) {
+    let cfg = hub.inner.cfg.clone();
+    // Subscribe to the feed first so that nothing published from here on is missed.
+    let mut rx = hub.inner.tx.subscribe();
+    let mut shutdown_rx = hub.inner.shutdown.subscribe();
+    let mut session = match StreamSession::from_path(path_and_query, cfg.session.clone(), now_ms()) {
+        Ok(s) => s,
+        Err(e) => {
+            close(&mut ws, CloseCode::POLICY_VIOLATION, &e.to_string()).await;
+            return;
+        }
+    };
+    let started = Instant::now();
+    let mut tick = tokio::time::interval(cfg.tick_interval);
+    tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    let mut ping = tokio::time::interval_at(started + cfg.ping_interval, cfg.ping_interval);
+    ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    // Since when a ping has been waiting for its pong, and the payloads of the pings not yet answered.
+    let mut awaiting: Option<Instant> = None;
+    let mut outstanding: std::collections::VecDeque<String> = std::collections::VecDeque::new();
+    let mut ping_seq: u64 = 0;
+
+    loop {
+        tokio::select! {
+            msg = ws.next() => {
+                let msg = match msg {
+                    Some(Ok(m)) => m,
+                    _ => return,
+                };
+                if msg.is_close() {
+                    // The WebSocket layer queued the close reply; flush it and stop.
+                    let _ = ws.flush().await;
+                    return;
+                }
+                if let Err(c) = session.on_incoming(now_ms()) {
+                    let code = CloseCode::try_from(c.code).unwrap_or(CloseCode::POLICY_VIOLATION);
+                    close(&mut ws, code, &c.reason).await;
+                    return;
+                }
+                if msg.is_ping() {
+                    if ws.flush().await.is_err() {
+                        return;
+                    }
+                } else if msg.is_pong() {
+                    if outstanding.iter().any(|p| msg.as_payload()[..] == *p.as_bytes()) {
+                        awaiting = None;
+                        outstanding.clear();
+                    }
+                } else if let Some(text) = msg.as_text() {
+                    let reply = session.on_text(text, now_ms());
+                    if ws.send(Message::text(reply)).await.is_err() {
+                        return;
+                    }
+                }
+            }
+            ev = rx.recv() => {
+                match ev {
+                    Ok(ev) => {
+                        let frames = {
+                            let st = hub.inner.state.lock();
+                            session.frames_for(&ev, &st, now_ms())
+                        };
+                        if send_all(&mut ws, frames).await.is_err() {
+                            return;
+                        }
+                    }
+                    Err(broadcast::error::RecvError::Lagged(n)) => {
+                        let reason = format!("Client too slow: {n} market events dropped");
+                        close(&mut ws, CloseCode::SERVICE_OVERLOAD, &reason).await;
+                        return;
+                    }
+                    Err(broadcast::error::RecvError::Closed) => {
+                        close(&mut ws, CloseCode::GOING_AWAY, "Server stopped").await;
+                        return;
+                    }
+                }
+            }
+            _ = tick.tick() => {
+                let frames = {
+                    let st = hub.inner.state.lock();
+                    session.on_tick(&st, now_ms())
+                };
+                if send_all(&mut ws, frames).await.is_err() {
+                    return;
+                }
+                if let Some(sent) = &awaiting {
+                    if sent.elapsed() > cfg.pong_timeout {
+                        close(&mut ws, CloseCode::GOING_AWAY, "No pong received").await;
+                        return;
+                    }
+                }
+                if cfg.max_lifetime.is_some_and(|l| started.elapsed() >= l) {
+                    close(&mut ws, CloseCode::GOING_AWAY, "Connection lifetime exceeded").await;
+                    return;
+                }
+            }
+            _ = ping.tick() => {
+                ping_seq += 1;
+                let payload = format!("{ping_seq}");
+                awaiting.get_or_insert_with(Instant::now);
+                outstanding.push_back(payload.clone());
+                if outstanding.len() > 16 {
+                    outstanding.pop_front();
+                }
+                if ws.send(Message::ping(payload)).await.is_err() {
+                    return;
+                }
+            }
+            changed = shutdown_rx.changed() => {
+                if changed.is_err() {
+                    continue;
+                }
+                let frame = session.shutdown_frame(now_ms());
+                if ws.send(Message::text(frame)).await.is_err() {
+                    return;
+                }
+            }
+        }
+    }
+}
