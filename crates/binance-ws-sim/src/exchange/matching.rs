@@ -317,11 +317,8 @@ impl Exchange {
             o.executed_qty += qty;
             o.cumulative_quote_qty += quote_qty;
             o.update_time = now;
-            o.status = if !Self::is_quote_order(o) && o.remaining().is_zero() {
-                OrderStatus::Filled
-            } else {
-                OrderStatus::PartiallyFilled
-            };
+            // FILLED is set by close_order below, which also releases what is left of the lock.
+            o.status = OrderStatus::PartiallyFilled;
             let is_buyer = o.side == Side::Buy;
             let trade = AccountTrade {
                 symbol: sym.clone(),
@@ -382,7 +379,11 @@ impl Exchange {
                 is_maker,
                 ..Exec::default()
             };
-            if self.orders[&id].status == OrderStatus::Filled {
+            let done = {
+                let o = &self.orders[&id];
+                !Self::is_quote_order(o) && o.remaining().is_zero()
+            };
+            if done {
                 let n = self.user_out.len();
                 self.close_order(id, OrderStatus::Filled, ExecType::Trade, None, Exec::default());
                 self.user_out.truncate(n);
