@@ -47,7 +47,8 @@ fn stp_expire_taker_maker_both() {
         assert!(ev.iter().any(|(_, e)| matches!(e, UserEvent::Execution(r)
             if r.exec_type == ExecType::TradePrevention && r.prevention.is_some())));
         // Nothing stays locked for expired orders.
-        let locked_usdt: Decimal = ex.open_orders(a, None).unwrap().iter().filter(|o| o.side == Side::Buy).map(|o| o.locked).sum();
+        let locked_usdt: Decimal =
+            ex.open_orders(a, None).unwrap().iter().filter(|o| o.side == Side::Buy).map(|o| o.locked).sum();
         assert_eq!(ex.balance(a, "USDT").locked, locked_usdt);
     }
 }
@@ -73,8 +74,12 @@ fn cancel_by_id_client_id_restrictions_and_all() {
     let (mut ex, a, _) = setup();
     let o = ex.place_order(a, buy("0.1", "20000").client_id("mine"), 1).unwrap().order;
     assert_eq!(ex.balance(a, "USDT").locked, d("2000"));
-    let e = ex.cancel_order(a, "BTCUSDT", &OrderRef::id(o.order_id), None, Some(CancelRestriction::OnlyPartiallyFilled), 2);
-    assert_eq!(e.unwrap_err(), Reject { code: -2011, msg: "Order was not canceled due to cancel restrictions.".into() });
+    let e =
+        ex.cancel_order(a, "BTCUSDT", &OrderRef::id(o.order_id), None, Some(CancelRestriction::OnlyPartiallyFilled), 2);
+    assert_eq!(
+        e.unwrap_err(),
+        Reject { code: -2011, msg: "Order was not canceled due to cancel restrictions.".into() }
+    );
     let r = ex.cancel_order(a, "BTCUSDT", &OrderRef::client("mine"), Some("gone".into()), None, 2).unwrap();
     match r {
         CancelResult::Order { orig_client_order_id, order, .. } => {
@@ -106,16 +111,20 @@ fn cancel_replace_modes() {
         cancel_restrictions: None,
         new_order: new,
     };
-    let r = ex.cancel_replace(a, req(OrderRef::id(o.order_id), CancelReplaceMode::StopOnFailure, buy("0.2", "20000")), 2).unwrap();
+    let r = ex
+        .cancel_replace(a, req(OrderRef::id(o.order_id), CancelReplaceMode::StopOnFailure, buy("0.2", "20000")), 2)
+        .unwrap();
     assert_eq!((r.error(), r.status()), (None, 200));
     assert_eq!(ex.balance(a, "USDT").locked, d("4000"));
     // Cancel fails: STOP_ON_FAILURE does not place.
-    let r = ex.cancel_replace(a, req(OrderRef::id(999), CancelReplaceMode::StopOnFailure, buy("0.2", "20000")), 3).unwrap();
+    let r =
+        ex.cancel_replace(a, req(OrderRef::id(999), CancelReplaceMode::StopOnFailure, buy("0.2", "20000")), 3).unwrap();
     assert_eq!(r.error().unwrap(), Reject { code: -2022, msg: "Order cancel-replace failed.".into() });
     assert_eq!(r.new_order, NewOrderOutcome::NotAttempted);
     assert_eq!(r.cancel.as_ref().unwrap_err().msg, "Unknown order sent.");
     // ALLOW_FAILURE places anyway: partial failure.
-    let r = ex.cancel_replace(a, req(OrderRef::id(999), CancelReplaceMode::AllowFailure, buy("0.2", "20000")), 4).unwrap();
+    let r =
+        ex.cancel_replace(a, req(OrderRef::id(999), CancelReplaceMode::AllowFailure, buy("0.2", "20000")), 4).unwrap();
     assert_eq!((r.error().unwrap().code, r.status()), (-2021, 409));
     assert!(matches!(r.new_order, NewOrderOutcome::Placed(_)));
     // Cancel succeeds, placement fails (LIMIT_MAKER would match): -2021.
@@ -125,9 +134,16 @@ fn cancel_replace_modes() {
     let r = ex.cancel_replace(a, req(OrderRef::id(open[0].order_id), CancelReplaceMode::StopOnFailure, lm), 6).unwrap();
     assert_eq!(r.error().unwrap().msg, "Order cancel-replace partially failed.");
     assert!(r.cancel.is_ok());
-    assert_eq!(r.new_order, NewOrderOutcome::Failed(Reject { code: -2010, msg: "Order would immediately match and take.".into() }));
+    assert_eq!(
+        r.new_order,
+        NewOrderOutcome::Failed(Reject { code: -2010, msg: "Order would immediately match and take.".into() })
+    );
     // A filter failure of the new order is a plain error and cancels nothing.
-    let e = ex.cancel_replace(a, req(OrderRef::id(open[1].order_id), CancelReplaceMode::AllowFailure, buy("0.2", "20000.001")), 7);
+    let e = ex.cancel_replace(
+        a,
+        req(OrderRef::id(open[1].order_id), CancelReplaceMode::AllowFailure, buy("0.2", "20000.001")),
+        7,
+    );
     assert_eq!(e.unwrap_err().msg, "Filter failure: PRICE_FILTER");
     assert_eq!(ex.open_orders(a, None).unwrap().len(), 1);
 }
@@ -184,9 +200,15 @@ fn oco_leg_fill_expires_the_other() {
     assert_eq!(ex.place_oco(a, bad, 2).unwrap_err().msg, "A take profit order in a sell OCO must be above.");
     let mut bad = oco.clone();
     bad.below.stop_price = Some(d("30500"));
-    assert_eq!(ex.place_oco(a, bad, 2).unwrap_err().msg, "The relationship of the prices for the orders is not correct.");
+    assert_eq!(
+        ex.place_oco(a, bad, 2).unwrap_err().msg,
+        "The relationship of the prices for the orders is not correct."
+    );
     let r = ex.place_oco(a, oco, 2).unwrap();
-    assert_eq!((r.status.contingency_type, r.status.list_order_status), (ContingencyType::Oco, ListOrderStatus::Executing));
+    assert_eq!(
+        (r.status.contingency_type, r.status.list_order_status),
+        (ContingencyType::Oco, ListOrderStatus::Executing)
+    );
     assert_eq!(ex.balance(a, "BTC").locked, d("0.5"));
     let (above, below) = (r.orders[0].order_id, r.orders[1].order_id);
     // The limit maker leg gets a partial fill: the stop leg expires.
@@ -200,7 +222,9 @@ fn oco_leg_fill_expires_the_other() {
     assert_eq!((l.list_status_type, l.list_order_status), (ListStatusType::AllDone, ListOrderStatus::AllDone));
     assert_eq!(ex.balance(a, "BTC").locked, d("0"));
     let ev = ex.drain_user_events();
-    assert!(ev.iter().any(|(_, e)| matches!(e, UserEvent::ListStatus(s) if s.list_status_type == ListStatusType::AllDone)));
+    assert!(ev
+        .iter()
+        .any(|(_, e)| matches!(e, UserEvent::ListStatus(s) if s.list_status_type == ListStatusType::AllDone)));
 }
 
 #[test]
@@ -251,7 +275,11 @@ fn oto_pending_activates_when_working_fills() {
             quantity: d("0.2"),
             leg: ListLeg::new(OrderType::Limit).price(d("30000")).tif(TimeInForce::Gtc),
         },
-        pending: WorkingLeg { side: Side::Sell, quantity: d("0.2"), leg: ListLeg::new(OrderType::Limit).price(d("32000")).tif(TimeInForce::Gtc) },
+        pending: WorkingLeg {
+            side: Side::Sell,
+            quantity: d("0.2"),
+            leg: ListLeg::new(OrderType::Limit).price(d("32000")).tif(TimeInForce::Gtc),
+        },
     };
     let r = ex.place_oto(a, oto, 1).unwrap();
     assert_eq!(r.orders[1].status, OrderStatus::PendingNew);
@@ -267,7 +295,11 @@ fn oto_pending_activates_when_working_fills() {
         symbol: "BTCUSDT".into(),
         list_client_order_id: None,
         stp_mode: None,
-        working: WorkingLeg { side: Side::Buy, quantity: d("0.1"), leg: ListLeg::new(OrderType::Limit).price(d("30000")).tif(TimeInForce::Gtc) },
+        working: WorkingLeg {
+            side: Side::Buy,
+            quantity: d("0.1"),
+            leg: ListLeg::new(OrderType::Limit).price(d("30000")).tif(TimeInForce::Gtc),
+        },
         pending_side: Side::Sell,
         pending_quantity: d("0.1"),
         pending_above: ListLeg::new(OrderType::LimitMaker).price(d("33000")),
@@ -283,8 +315,16 @@ fn oto_pending_activates_when_working_fills() {
         symbol: "BTCUSDT".into(),
         list_client_order_id: Some("L2".into()),
         stp_mode: None,
-        working: WorkingLeg { side: Side::Buy, quantity: d("0.1"), leg: ListLeg::new(OrderType::LimitMaker).price(d("20000")) },
-        pending: WorkingLeg { side: Side::Sell, quantity: d("0.1"), leg: ListLeg::new(OrderType::StopLoss).stop(d("19000")) },
+        working: WorkingLeg {
+            side: Side::Buy,
+            quantity: d("0.1"),
+            leg: ListLeg::new(OrderType::LimitMaker).price(d("20000")),
+        },
+        pending: WorkingLeg {
+            side: Side::Sell,
+            quantity: d("0.1"),
+            leg: ListLeg::new(OrderType::StopLoss).stop(d("19000")),
+        },
     };
     let r = ex.place_oto(a, oto2, 6).unwrap();
     let c = ex.cancel_order_list(a, "BTCUSDT", None, Some("L2"), None, 7).unwrap();

@@ -29,7 +29,8 @@ fn limit_gtc_rests_then_fills_at_maker_price_with_priority_and_commission() {
     assert!(m1.order.is_working);
     assert_eq!(ex.balance(a, "BTC"), Balance { free: d("9.5"), locked: d("0.5") });
     // Taker buys 0.7 with limit 31000: trades at 30000 with m1 first (time priority), then m2.
-    let t = ex.place_order(b, NewOrder::limit("BTCUSDT", Side::Buy, d("0.7"), d("31000")).stp(StpMode::None), 3).unwrap();
+    let t =
+        ex.place_order(b, NewOrder::limit("BTCUSDT", Side::Buy, d("0.7"), d("31000")).stp(StpMode::None), 3).unwrap();
     assert_eq!(t.order.status, OrderStatus::Filled);
     assert_eq!(t.fills.len(), 2);
     assert_eq!((t.fills[0].price, t.fills[0].qty), (d("30000"), d("0.5")));
@@ -261,7 +262,10 @@ fn adjust_balance_records_balance_update() {
     ex.drain_user_events();
     let b = ex.adjust_balance(a, "ETH", d("2.5"), 9).unwrap();
     assert_eq!(b.free, d("2.5"));
-    assert_eq!(rej(ex.adjust_balance(a, "ETH", d("-3"), 9)), (-2010, "Account has insufficient balance for requested action.".into()));
+    assert_eq!(
+        rej(ex.adjust_balance(a, "ETH", d("-3"), 9)),
+        (-2010, "Account has insufficient balance for requested action.".into())
+    );
     let ev = ex.drain_user_events();
     assert!(matches!(&ev[0].1, UserEvent::BalanceUpdate { asset, delta, .. } if asset == "ETH" && *delta == d("2.5")));
     assert!(matches!(&ev[1].1, UserEvent::AccountPosition { balances, .. } if balances[0].0 == "ETH"));

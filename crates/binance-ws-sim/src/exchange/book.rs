@@ -12,6 +12,9 @@ pub(crate) struct Entry {
     pub visible: Decimal,
 }
 
+/// (price, total quantity) pairs.
+pub(crate) type LevelList = Vec<(Decimal, Decimal)>;
+
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Level {
     pub total: Decimal,
@@ -127,7 +130,7 @@ impl Book {
     }
 
     /// The levels changed since the last call, with their new totals (0 = gone), best first.
-    pub fn take_changes(&mut self) -> (Vec<(Decimal, Decimal)>, Vec<(Decimal, Decimal)>) {
+    pub fn take_changes(&mut self) -> (LevelList, LevelList) {
         let bids: Vec<_> = std::mem::take(&mut self.dirty_bids)
             .into_iter()
             .rev()

@@ -191,6 +191,7 @@ impl Exchange {
     }
 
     /// Checks an OCO pair and returns the two orders (not yet admitted) and the lock they share.
+    #[allow(clippy::too_many_arguments)] // the OCO pair's fields, shared by OCO and OTOCO
     fn prepare_pair(
         &self,
         account: AccountId,

@@ -38,6 +38,8 @@ pub struct PlaceResult {
 }
 
 /// The result of cancelling an order: a single order's report, or the whole list's when the order was a leg.
+// Results are built once per request and matched by the caller; boxing would only add noise.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CancelResult {
     /// `origClientOrderId` is the client order id before the cancel; `order.client_order_id` the new one.
@@ -58,6 +60,7 @@ pub struct CancelReplace {
 }
 
 /// What happened to the new order of a cancel-replace.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum NewOrderOutcome {
     NotAttempted,
