@@ -63,3 +63,99 @@ pub enum MarketEvent {
     /// A change of a book.
     Depth(DepthDiff),
 }
+
+pub use super::account::Balance;
+pub use super::order::{AccountId, ExecType, Order, RejectReason};
+
+/// STP details of a `TRADE_PREVENTION` execution report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreventionInfo {
+    /// `v`: the prevented match id.
+    pub prevented_match_id: u64,
+    /// `B`: quantity prevented by this match for this order.
+    pub last_prevented_qty: Decimal,
+    /// `u`: trade group id (the simulator uses the account id).
+    pub trade_group_id: i64,
+    /// `U`: the other order of the prevented match.
+    pub counter_order_id: u64,
+    /// `Cs`: the other order's symbol.
+    pub counter_symbol: String,
+    /// `pl`: quantity that would have traded.
+    pub prevented_execution_qty: Decimal,
+    /// `pL`: price it would have traded at.
+    pub prevented_execution_price: Decimal,
+    /// `pY`: pl x pL.
+    pub prevented_execution_quote_qty: Decimal,
+}
+
+/// Everything an `executionReport` needs. The order snapshot is taken after the change
+/// (its `status`, `executed_qty` (`z`), `cumulative_quote_qty` (`Z`), `prevented_qty` (`A`), `is_working` (`w`),
+/// `working_time` (`W`), `expiry_reason` (`eR`)...).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecutionReport {
+    /// `E` and `T`: the transaction time.
+    pub transact_time: u64,
+    /// The order after the change.
+    pub order: Order,
+    /// `x`.
+    pub exec_type: ExecType,
+    /// `C`: the client order id before a cancel or amendment; empty otherwise.
+    pub orig_client_order_id: String,
+    /// `r`.
+    pub reject_reason: RejectReason,
+    /// `l`.
+    pub last_qty: Decimal,
+    /// `L`.
+    pub last_price: Decimal,
+    /// `Y`.
+    pub last_quote_qty: Decimal,
+    /// `n`.
+    pub commission: Decimal,
+    /// `N`: None when no commission was charged in this execution.
+    pub commission_asset: Option<String>,
+    /// `t`: -1 unless a trade.
+    pub trade_id: i64,
+    /// `I`.
+    pub execution_id: u64,
+    /// `m`.
+    pub is_maker: bool,
+    /// Set for `TRADE_PREVENTION`.
+    pub prevention: Option<PreventionInfo>,
+}
+
+/// One order of a list, as in `listStatus`'s `O` and a list's `orders`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListOrderRef {
+    pub symbol: String,
+    pub order_id: u64,
+    pub client_order_id: String,
+}
+
+/// An order list's status (`listStatus` event and the list part of responses).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListStatus {
+    pub symbol: String,
+    pub order_list_id: u64,
+    /// `OCO` or `OTO` (OTOCO lists are `OTO`).
+    pub contingency_type: super::order::ContingencyType,
+    pub list_status_type: super::order::ListStatusType,
+    pub list_order_status: super::order::ListOrderStatus,
+    /// `r`: always NONE for lists that were placed.
+    pub list_reject_reason: RejectReason,
+    pub list_client_order_id: String,
+    pub transaction_time: u64,
+    pub orders: Vec<ListOrderRef>,
+}
+
+/// A user data event for one account.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UserEvent {
+    /// `executionReport`.
+    Execution(Box<ExecutionReport>),
+    /// `outboundAccountPosition`: the assets whose balance changed in one operation, with their new balances.
+    AccountPosition { event_time: u64, last_update_time: u64, balances: Vec<(String, Balance)> },
+    /// `balanceUpdate`.
+    BalanceUpdate { event_time: u64, asset: String, delta: Decimal, clear_time: u64 },
+    /// `listStatus`.
+    ListStatus(ListStatus),
+}
