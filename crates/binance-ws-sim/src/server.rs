@@ -13,6 +13,7 @@ use tokio_websockets::ServerBuilder;
 use crate::auth::KeyMaterial;
 use crate::clock::Clock;
 use crate::config::{AccountKey, SimConfig};
+use crate::exchange::{AccountId, Exchange, ExchangeConfig};
 use crate::faults::Faults;
 use crate::market::MarketState;
 use crate::ratelimit::WeightLimiter;
@@ -22,8 +23,8 @@ use crate::streams::{StreamHub, StreamServerConfig};
 pub struct KeyEntry {
     /// How its signatures are checked.
     pub material: KeyMaterial,
-    /// The account it acts for (index into the configured accounts).
-    pub account: usize,
+    /// The account it acts for.
+    pub account: AccountId,
 }
 
 /// State shared by every connection of one exchange.
@@ -40,6 +41,8 @@ pub struct SimShared {
     pub faults: Faults,
     /// Market streams: the market state and the feed of market events.
     pub hub: StreamHub,
+    /// The matching engine, accounts and orders.
+    pub exchange: Mutex<Exchange>,
     conn_ids: AtomicU64,
 }
 
@@ -86,14 +89,16 @@ pub enum StartError {
 impl Sim {
     /// Starts an exchange in this process and returns once it listens.
     pub async fn start(config: SimConfig) -> Result<Sim, StartError> {
+        let mut exchange = Exchange::new(ExchangeConfig::default());
         let mut keys = HashMap::new();
-        for (i, account) in config.accounts.iter().enumerate() {
+        for account in &config.accounts {
             let material = match &account.key {
                 AccountKey::Hmac(secret) => KeyMaterial::hmac(secret.clone()),
                 AccountKey::PublicPem(pem) => KeyMaterial::from_public_pem(pem)
                     .map_err(|reason| StartError::Key { api_key: account.api_key.clone(), reason })?,
             };
-            keys.insert(account.api_key.clone(), KeyEntry { material, account: i });
+            let id = exchange.add_account(account.balances.iter().map(|(a, q)| (a.clone(), *q)));
+            keys.insert(account.api_key.clone(), KeyEntry { material, account: id });
         }
         let listener =
             TcpListener::bind(config.bind).await.map_err(|source| StartError::Bind { addr: config.bind, source })?;
@@ -109,6 +114,7 @@ impl Sim {
         );
         let shared = Arc::new(SimShared {
             hub,
+            exchange: Mutex::new(exchange),
             weights: Mutex::new(WeightLimiter::new(
                 config.weight_per_minute,
                 config.violations_before_ban,
