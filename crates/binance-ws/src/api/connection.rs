@@ -343,7 +343,7 @@ impl Conn {
             return None;
         };
         let result = env.result_range(&frame);
-        let Some(pending) = self.shared.pending.lock().remove(&id) else { return None };
+        let pending = self.shared.pending.lock().remove(&id)?;
         if id >= INTERNAL_IDS {
             if pending.method == "session.logon" {
                 let ok = status == 200;

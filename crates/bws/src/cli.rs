@@ -1,0 +1,86 @@
+//! Command-line arguments.
+
+use clap::{Args, Parser, Subcommand};
+
+/// bws: Binance WebSocket API and streams from the command line, with a local exchange built in.
+#[derive(Parser, Debug)]
+#[command(version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// More logging on stderr (-v info, -vv debug); or set BWS_LOG.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command shares.
+#[derive(Args, Debug, Clone)]
+pub struct Global {
+    /// Where to connect: mainnet, testnet, local (start the local exchange in-process) or a ws:// URL.
+    #[arg(long, global = true, default_value = "local", env = "BWS_ENV")]
+    pub env: String,
+    /// API key (or BINANCE_API_KEY).
+    #[arg(long, global = true, env = "BINANCE_API_KEY", hide_env_values = true)]
+    pub api_key: Option<String>,
+    /// HMAC secret (or BINANCE_SECRET_KEY).
+    #[arg(long, global = true, env = "BINANCE_SECRET_KEY", hide_env_values = true)]
+    pub secret_key: Option<String>,
+    /// Ed25519 or RSA private key PEM file (or BINANCE_PRIVATE_KEY_PATH).
+    #[arg(long, global = true, env = "BINANCE_PRIVATE_KEY_PATH")]
+    pub private_key: Option<std::path::PathBuf>,
+    /// Print JSON lines instead of tables.
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Walk through every capability against the local exchange, in under 30 seconds.
+    ///
+    /// Example: bws demo
+    Demo(DemoArgs),
+    /// Run the local exchange as a server until Ctrl-C.
+    ///
+    /// Example: bws sim --port 9443
+    Sim(SimArgs),
+    /// Call any WebSocket API method; signed when its security type asks for it.
+    ///
+    /// Example: bws api depth symbol=BTCUSDT limit=5
+    Api(ApiArgs),
+}
+
+/// `bws demo`.
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    /// Skip the pauses between steps.
+    #[arg(long)]
+    pub fast: bool,
+}
+
+/// `bws sim`.
+#[derive(Args, Debug)]
+pub struct SimArgs {
+    /// Port to listen on (0: any free port).
+    #[arg(long, default_value_t = 9443)]
+    pub port: u16,
+    /// Address to bind.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: std::net::IpAddr,
+    /// Seed of the simulated market.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+}
+
+/// `bws api`.
+#[derive(Args, Debug)]
+pub struct ApiArgs {
+    /// The method, e.g. `time`, `depth`, `account.status`.
+    pub method: String,
+    /// Parameters as key=value (values that parse as JSON numbers/arrays are sent as such).
+    pub params: Vec<String>,
+    /// Sign the request even if the method is not known to need it.
+    #[arg(long)]
+    pub signed: bool,
+}

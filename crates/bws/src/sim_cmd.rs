@@ -1,0 +1,25 @@
+//! `bws sim`: the local exchange as a server.
+
+use anyhow::Context;
+use binance_ws_sim::config::{DEFAULT_ED25519_API_KEY, DEFAULT_HMAC_API_KEY, DEFAULT_HMAC_SECRET};
+use binance_ws_sim::{Sim, SimConfig};
+
+use crate::cli::SimArgs;
+use crate::style;
+
+pub async fn run(args: SimArgs) -> anyhow::Result<i32> {
+    let config = SimConfig { bind: (args.host, args.port).into(), seed: args.seed, ..Default::default() };
+    let sim = Sim::start(config).await.context("starting the local exchange")?;
+    println!("{}", style::bold("local exchange running (Ctrl-C to stop)"));
+    println!("  WebSocket API     {}", sim.api_url());
+    println!("  streams (raw)     {}/ws/<stream>", sim.base_url());
+    println!("  streams (combined){}/stream?streams=<a>/<b>", sim.base_url());
+    println!("  test HMAC key     {DEFAULT_HMAC_API_KEY}");
+    println!("  test HMAC secret  {DEFAULT_HMAC_SECRET}");
+    println!(
+        "  test Ed25519 key  {DEFAULT_ED25519_API_KEY} (private key: the published test key, see `bws sim --help`)"
+    );
+    tokio::signal::ctrl_c().await.context("waiting for Ctrl-C")?;
+    println!("stopped");
+    Ok(0)
+}

@@ -1,0 +1,65 @@
+//! Output: colours only on a terminal (and never with NO_COLOR), one clear error line with a hint.
+
+use std::io::IsTerminal;
+
+fn color() -> bool {
+    std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
+}
+
+fn paint(code: &str, text: &str) -> String {
+    if color() {
+        format!("\x1b[{code}m{text}\x1b[0m")
+    } else {
+        text.to_string()
+    }
+}
+
+/// Green text.
+pub fn green(text: &str) -> String {
+    paint("32", text)
+}
+
+/// Red text.
+pub fn red(text: &str) -> String {
+    paint("31", text)
+}
+
+/// Bold text.
+pub fn bold(text: &str) -> String {
+    paint("1", text)
+}
+
+/// Dim text.
+pub fn dim(text: &str) -> String {
+    paint("2", text)
+}
+
+/// A section heading.
+pub fn heading(text: &str) {
+    println!("\n{}", bold(&format!("== {text}")));
+}
+
+/// A passed step.
+pub fn ok(text: &str) {
+    println!("  {} {text}", green("✔"));
+}
+
+/// The error line printed for a failed command.
+pub fn error_line(e: &anyhow::Error) {
+    let mut line = format!("{} {e}", red("error:"));
+    for cause in e.chain().skip(1) {
+        line.push_str(&format!(": {cause}"));
+    }
+    eprintln!("{line}");
+    let text = line.to_lowercase();
+    let hint = if text.contains("connection") || text.contains("connect") {
+        Some("is the endpoint reachable? try --env local to use the built-in exchange")
+    } else if text.contains("credentials") || text.contains("api key") {
+        Some("pass --api-key with --secret-key or --private-key, or set BINANCE_API_KEY")
+    } else {
+        None
+    };
+    if let Some(hint) = hint {
+        eprintln!("{} {hint}", dim("hint:"));
+    }
+}

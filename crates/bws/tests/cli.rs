@@ -1,0 +1,42 @@
+//! The built `bws` binary against the local exchange: success and failure exits.
+
+use std::process::Command;
+
+fn bws(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_bws")).args(args).env("NO_COLOR", "1").output().expect("bws runs")
+}
+
+#[test]
+fn demo_runs_to_the_end_and_exits_zero() {
+    let out = bws(&["demo", "--fast"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "stdout: {stdout}\nstderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("demo finished"), "{stdout}");
+    assert!(stdout.contains("logged on: true"), "{stdout}");
+}
+
+#[test]
+fn api_calls_a_public_method_and_prints_json() {
+    let out = bws(&["api", "time", "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON value");
+    assert!(v["serverTime"].as_u64().is_some(), "{v}");
+}
+
+#[test]
+fn errors_exit_one_with_a_single_clear_line() {
+    let out = bws(&["api", "time", "--env", "nowhere"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.starts_with("error: unknown --env `nowhere`"), "{stderr}");
+
+    let out = bws(&["api", "no.such.method"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("-1020"));
+}
+
+#[test]
+fn bad_usage_exits_two() {
+    let out = bws(&["no-such-command"]);
+    assert_eq!(out.status.code(), Some(2));
+}
