@@ -338,7 +338,7 @@ macro_rules! requests {
     )*) => {$(
         $(#[$doc])*
         #[doc = ""]
-        #[doc = concat!("Method `", $method, "`; sent by [`Api::", stringify!($api_fn), "`].")]
+        #[doc = concat!("Method `", $method, "`; sent by [`Api::", stringify!($api_fn), "`](crate::api::spot::Api::", stringify!($api_fn), ").")]
         #[derive(Debug, Clone, PartialEq)]
         pub struct $name {
             $( #[doc = $rdoc] pub $rfield: $rty, )*
@@ -486,3 +486,6 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod params_tests;
