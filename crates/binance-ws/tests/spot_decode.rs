@@ -227,6 +227,14 @@ fn every_documented_success_response_decodes() {
             println!("note: {m} (line {}): status-200 example carrying an error object, not decoded", block.line);
             continue;
         }
+        // The untagged cancel result must pick the list form exactly when the order was in a list.
+        if m == "openOrders.cancelAll" {
+            let all: Vec<CancelResult> = serde_json::from_value(result.clone()).unwrap_or_default();
+            let kinds: Vec<bool> = all.iter().map(|r| matches!(r, CancelResult::OrderList(_))).collect();
+            let expected: Vec<bool> =
+                result.as_array().into_iter().flatten().map(|r| r.get("contingencyType").is_some()).collect();
+            assert_eq!(kinds, expected, "openOrders.cancelAll (line {}): wrong CancelResult variants", block.line);
+        }
         match decode(&m, result) {
             Some(Ok(())) => *decoded.entry(m).or_default() += 1,
             Some(Err(e)) => failures.push(format!("{m} (line {}): {e}", block.line)),
