@@ -6,9 +6,9 @@
 //! ```no_run
 //! # async fn run() -> Result<(), binance_ws::Error> {
 //! use binance_ws::{spot, Env};
-//! let api = binance_ws::api::ApiClient::connect(&Env::Local("ws://127.0.0.1:9443".into()).api_url(binance_ws::env::Product::Spot), None, Default::default()).await?;
-//! let time = api.call("time", serde_json::Value::Null, binance_ws::api::Security::None).await?;
-//! println!("server time {time}");
+//! let api = spot::Api::connect(&Env::Local("ws://127.0.0.1:9443".into()), None).await?;
+//! let time = api.time().await?;
+//! println!("server time {}", time.server_time);
 //! # Ok(()) }
 //! ```
 #![forbid(unsafe_code)]

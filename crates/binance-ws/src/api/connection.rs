@@ -354,6 +354,12 @@ impl Conn {
             }
             return None;
         }
+        // A user's own logon/logout changes how later requests must be signed.
+        match (pending.method.as_str(), status) {
+            ("session.logout", 200) => self.shared.logged_on.store(false, Ordering::Release),
+            ("session.logon", 200) => self.shared.logged_on.store(true, Ordering::Release),
+            _ => {}
+        }
         if let Some(tx) = pending.reply {
             let _ = tx.send(Ok(Reply { frame, status, result, error }));
         }
