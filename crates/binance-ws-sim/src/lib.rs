@@ -16,6 +16,7 @@ pub mod clock;
 pub mod config;
 pub mod exchange;
 pub mod faults;
+pub mod flood;
 pub mod market;
 pub mod ratelimit;
 pub mod server;

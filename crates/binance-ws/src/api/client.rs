@@ -350,3 +350,28 @@ pub(crate) fn params_from_value(params: serde_json::Value) -> Result<Params> {
         other => Err(Error::InvalidRequest(format!("params must be a JSON object, not {other}"))),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reply(status: u16, error: Option<(i64, &str, Option<u64>)>) -> Reply {
+        Reply { frame: Bytes::new(), status, result: None, error: error.map(|(c, m, r)| (c, m.to_string(), r)) }
+    }
+
+    #[test]
+    fn server_errors_mean_execution_unknown_and_client_errors_keep_their_code() {
+        let err = check_status("order.place", true, &reply(503, Some((-1007, "Timeout waiting", None)))).unwrap_err();
+        assert!(matches!(err, Error::ExecutionUnknown { .. }), "{err}");
+        assert!(err.to_string().contains("query the order"), "{err}");
+        let err = check_status("depth", false, &reply(400, Some((-1121, "Invalid symbol.", None)))).unwrap_err();
+        assert_eq!(err.code(), Some(-1121));
+        assert!(err.to_string().contains("unknown symbol"), "hint missing: {err}");
+        let err = check_status("time", false, &reply(418, Some((-1003, "banned", Some(42))))).unwrap_err();
+        match err {
+            Error::Api(e) => assert_eq!((e.status, e.retry_after_ms), (418, Some(42))),
+            other => panic!("{other}"),
+        }
+        assert!(check_status("time", false, &reply(200, None)).is_ok());
+    }
+}
