@@ -57,7 +57,7 @@ fn payload(kind: Kind, symbol: &str, i: u64) -> Value {
     let price = format!("{}.{:02}", 30_000 + (i % 500), i % 100);
     match kind {
         Kind::Trade => json!({"e": "trade", "E": t, "s": symbol, "t": i + 1, "p": price,
-            "q": format!("0.{:05}", 1 + i % 99_999), "T": t, "m": i % 2 == 0, "M": true}),
+            "q": format!("0.{:05}", 1 + i % 99_999), "T": t, "m": i.is_multiple_of(2), "M": true}),
         Kind::BookTicker => json!({"u": i + 1, "s": symbol, "b": price, "B": "1.50000000",
             "a": format!("{}.{:02}", 30_001 + (i % 500), i % 100), "A": "2.25000000"}),
         Kind::Depth => json!({"e": "depthUpdate", "E": t, "s": symbol, "U": i * 3 + 1, "u": i * 3 + 3,
