@@ -12,6 +12,7 @@
 #![forbid(unsafe_code)]
 
 pub mod auth;
+pub mod chaos;
 pub mod clock;
 pub mod config;
 pub mod exchange;
