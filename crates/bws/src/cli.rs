@@ -71,6 +71,10 @@ pub struct SimArgs {
     /// Seed of the simulated market.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+    /// Inject faults on a seeded schedule, e.g.
+    /// `every=2s,seed=7,kinds=drop+stall:3s+malformed+shutdown+refuse:1s+delay:100ms` (add -v to see each one).
+    #[arg(long)]
+    pub faults: Option<binance_ws_sim::chaos::Chaos>,
 }
 
 /// `bws api`.

@@ -40,3 +40,10 @@ fn bad_usage_exits_two() {
     let out = bws(&["no-such-command"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn sim_refuses_a_bad_fault_schedule_with_a_clear_message() {
+    let out = bws(&["sim", "--port", "0", "--faults", "every=1s,kinds=explode"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown fault `explode`"));
+}
