@@ -14,6 +14,7 @@
 pub mod auth;
 pub mod clock;
 pub mod config;
+pub mod dex;
 pub mod exchange;
 pub mod faults;
 pub mod market;
