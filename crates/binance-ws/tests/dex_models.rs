@@ -188,8 +188,14 @@ fn every_documented_payload_decodes_into_its_type() {
     assert_eq!((t.event_type.as_str(), t.symbol.as_str()), ("24hrTicker", "ABC_0DX-BNB"));
     assert_eq!((t.price_change, t.price_change_percent, t.weighted_avg_price), (d("0.0015"), d("250.00"), d("0.0018")));
     assert_eq!((t.prev_close, t.close, t.close_quantity), (d("0.0009"), d("0.0025"), d("10")));
-    assert_eq!((t.bid_price, t.bid_quantity, t.ask_price, t.ask_quantity), (d("0.0024"), d("10"), d("0.0026"), d("100")));
-    assert_eq!((t.open_time, t.close_time, t.first_trade_id.as_str(), t.last_trade_id.as_str()), (0, 86400000, "0", "18150"));
+    assert_eq!(
+        (t.bid_price, t.bid_quantity, t.ask_price, t.ask_quantity),
+        (d("0.0024"), d("10"), d("0.0026"), d("100"))
+    );
+    assert_eq!(
+        (t.open_time, t.close_time, t.first_trade_id.as_str(), t.last_trade_id.as_str()),
+        (0, 86400000, "0", "18150")
+    );
     assert_eq!((t.trades, t.volume, t.quote_volume), (18151, d("10000"), d("18")));
 
     // 9. allTickers (the "..." placeholder element is dropped).
@@ -199,7 +205,10 @@ fn every_documented_payload_decodes_into_its_type() {
 
     // 10. miniTicker.
     let DexEvent::MiniTicker(m) = ev(9) else { panic!("miniTicker") };
-    assert_eq!((m.event_type.as_str(), m.close, m.open, m.volume, m.quote_volume), ("24hrMiniTicker", d("0.0025"), d("0.0010"), d("10000"), d("18")));
+    assert_eq!(
+        (m.event_type.as_str(), m.close, m.open, m.volume, m.quote_volume),
+        ("24hrMiniTicker", d("0.0025"), d("0.0010"), d("10000"), d("18"))
+    );
 
     // 11. allMiniTickers.
     let DexEvent::AllMiniTickers(all) = ev(10) else { panic!("allMiniTickers") };
@@ -266,7 +275,10 @@ fn nanosecond_timestamps_are_kept_exactly() {
     );
     let DexEvent::Orders(o) = decode_frame(frame.as_bytes()).unwrap() else { panic!() };
     assert_eq!((o[0].transaction_time, o[0].created_time), (ns, ns - 1));
-    assert_eq!((o[0].side, &o[0].time_in_force, &o[0].status), (Side::Sell, &TimeInForce::ImmediateOrCancel, &OrderStatus::IocNoFill));
+    assert_eq!(
+        (o[0].side, &o[0].time_in_force, &o[0].status),
+        (Side::Sell, &TimeInForce::ImmediateOrCancel, &OrderStatus::IocNoFill)
+    );
     let trade = format!(
         r#"{{"stream":"trades","data":[{{"e":"trade","E":1,"s":"X_Y","t":"1-1","p":"1","q":"1","b":"b","a":"a","T":{ns},"sa":"s","ba":"b","tt":2}}]}}"#
     );

@@ -245,6 +245,12 @@ impl DexHub {
         self.inner.chain.lock().symbols()
     }
 
+    /// Best bid and ask of a symbol (`None` for an unknown symbol).
+    pub fn best(&self, symbol: &str) -> Option<(Option<Decimal>, Option<Decimal>)> {
+        let chain = self.inner.chain.lock();
+        chain.best(&chain.find_symbol(symbol)?)
+    }
+
     /// Balances of an address.
     pub fn balances(&self, address: &str) -> std::collections::BTreeMap<String, DexBalance> {
         self.inner.chain.lock().balances(address)
