@@ -15,6 +15,7 @@ pub mod auth;
 pub mod chaos;
 pub mod clock;
 pub mod config;
+pub mod dex;
 pub mod exchange;
 pub mod faults;
 pub mod flood;

@@ -43,6 +43,8 @@ pub struct SimShared {
     pub hub: StreamHub,
     /// The matching engine, accounts and orders.
     pub exchange: Mutex<Exchange>,
+    /// The Binance DEX service (`/api/...`).
+    pub dex: crate::dex::DexHub,
     conn_ids: AtomicU64,
 }
 
@@ -112,9 +114,11 @@ impl Sim {
                 ..Default::default()
             },
         );
+        let dex = crate::dex::DexHub::start(crate::dex::DexConfig { seed: config.seed, ..Default::default() });
         let shared = Arc::new(SimShared {
             hub,
             exchange: Mutex::new(exchange),
+            dex,
             weights: Mutex::new(WeightLimiter::new(
                 config.weight_per_minute,
                 config.violations_before_ban,
@@ -161,6 +165,11 @@ impl Sim {
         &self.shared.hub
     }
 
+    /// The Binance DEX service served at `/api/...`: its chain and control API.
+    pub fn dex(&self) -> &crate::dex::DexHub {
+        &self.shared.dex
+    }
+
     /// Everything shared by the connections.
     pub fn shared(&self) -> &Arc<SimShared> {
         &self.shared
@@ -186,6 +195,10 @@ async fn accept_loop(listener: TcpListener, shared: Arc<SimShared>) {
                 p if p == "/ws" || p.starts_with("/ws/") || p == "/stream" => {
                     let path_and_query = request.uri().path_and_query().map(|pq| pq.as_str()).unwrap_or(p);
                     crate::streams::serve_stream_connection(ws, path_and_query, shared.hub.clone()).await
+                }
+                p if p == "/api" || p.starts_with("/api/") => {
+                    let path_and_query = request.uri().path_and_query().map(|pq| pq.as_str()).unwrap_or(p);
+                    crate::dex::serve_dex_connection(ws, path_and_query, shared.dex.clone()).await
                 }
                 _ => {
                     let mut ws = ws;

@@ -15,6 +15,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod dex;
 pub mod env;
 pub mod error;
 pub mod model;
