@@ -434,7 +434,14 @@ fn list_cancel(ctx: &mut Ctx<'_>, p: &Params) -> Result<Value, ApiErr> {
     let new_id = p.opt_str("newClientOrderId")?;
     let r =
         ctx.sim.with_exchange(|ex, now| ex.cancel_order_list(account, &symbol, id, client.as_deref(), new_id, now))?;
-    Ok(fmt::list_canceled(&r))
+    // This method's example shows the reports without origClientOrderId (order.cancel's list example has it).
+    let mut v = fmt::list_canceled(&r);
+    if let Some(reports) = v["orderReports"].as_array_mut() {
+        for rep in reports.iter_mut().filter_map(Value::as_object_mut) {
+            rep.remove("origClientOrderId");
+        }
+    }
+    Ok(v)
 }
 
 // ----- SOR -----
