@@ -62,6 +62,29 @@ pub struct SimConfig {
     pub orders_per_day: u64,
     /// Seed of everything random (simulated traders, random faults).
     pub seed: u64,
+    /// The simulated market: background traders placing and cancelling orders (None: a quiet exchange).
+    pub activity: Option<Activity>,
+    /// User data events queued per WebSocket API connection; a connection that falls this far behind is
+    /// dropped rather than slowing the exchange down.
+    pub user_stream_buffer: usize,
+}
+
+/// How busy the simulated market is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Activity {
+    /// Orders placed or cancelled per second, over all symbols.
+    pub ops_per_sec: f64,
+    /// Symbols the traders trade; empty means every symbol.
+    pub symbols: Vec<String>,
+    /// Number of simulated trader accounts.
+    pub traders: usize,
+}
+
+impl Default for Activity {
+    /// A modest pace that keeps streams moving: 4 traders, 5 operations per second over every symbol.
+    fn default() -> Self {
+        Activity { ops_per_sec: 5.0, symbols: Vec::new(), traders: 4 }
+    }
 }
 
 impl Default for SimConfig {
@@ -78,6 +101,8 @@ impl Default for SimConfig {
             orders_per_10s: 50,
             orders_per_day: 160_000,
             seed: 42,
+            activity: Some(Activity::default()),
+            user_stream_buffer: 4096,
         }
     }
 }

@@ -23,6 +23,8 @@ pub mod market;
 pub mod ratelimit;
 pub mod server;
 pub mod streams;
+pub mod traders;
+pub mod user_data;
 pub mod wsapi;
 
 pub use config::SimConfig;

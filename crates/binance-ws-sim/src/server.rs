@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
 use parking_lot::Mutex;
@@ -13,11 +13,15 @@ use tokio_websockets::ServerBuilder;
 use crate::auth::KeyMaterial;
 use crate::clock::Clock;
 use crate::config::{AccountKey, SimConfig};
-use crate::exchange::{AccountId, Exchange, ExchangeConfig};
+use crate::exchange::{
+    AccountId, Balance, DepthSnapshot, Exchange, ExchangeConfig, ExecType, Order, Reject, Side, UserEvent,
+};
 use crate::faults::Faults;
 use crate::market::MarketState;
 use crate::ratelimit::WeightLimiter;
 use crate::streams::{StreamHub, StreamServerConfig};
+use crate::user_data::{event_json, Allocation, SorInfo, UserStreams};
+use crate::wsapi::OrderLimiter;
 
 /// An API key the exchange knows.
 pub struct KeyEntry {
@@ -41,16 +45,92 @@ pub struct SimShared {
     pub faults: Faults,
     /// Market streams: the market state and the feed of market events.
     pub hub: StreamHub,
-    /// The matching engine, accounts and orders.
+    /// The matching engine, accounts and orders. Change it through [`SimShared::with_exchange`], so that
+    /// streams and user data streams see every change.
     pub exchange: Mutex<Exchange>,
     /// The Binance DEX service (`/api/...`).
     pub dex: crate::dex::DexHub,
+    /// User data stream subscriptions and each API connection's outgoing queue.
+    pub user_streams: Mutex<UserStreams>,
+    /// ORDERS rate limits per account.
+    pub order_counts: Mutex<OrderLimiter>,
+    /// SOR allocations, oldest first.
+    pub allocations: Mutex<Vec<Allocation>>,
+    /// Whether the simulated traders are paused.
+    pub market_paused: AtomicBool,
     conn_ids: AtomicU64,
 }
 
 impl SimShared {
     pub(crate) fn next_conn_id(&self) -> u64 {
         self.conn_ids.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    /// Runs `f` on the exchange at the current server time, then publishes what it did: market events to the
+    /// stream hub and user events to the subscribed connections, in the order the engine recorded them. The
+    /// exchange stays locked until both are queued, so concurrent operations never interleave their events.
+    pub fn with_exchange<R>(&self, f: impl FnOnce(&mut Exchange, u64) -> R) -> R {
+        let mut ex = self.exchange.lock();
+        let now = self.clock.now_ms();
+        let out = f(&mut ex, now);
+        let market = ex.drain_market_events();
+        let user = ex.drain_user_events();
+        if !market.is_empty() {
+            self.hub.publish(market);
+        }
+        if !user.is_empty() {
+            let mut streams = self.user_streams.lock();
+            let mut dropped = Vec::new();
+            for (account, ev) in user {
+                let sor = self.sor_info(&ex, &streams, &ev);
+                if streams.wants(account) {
+                    dropped.extend(streams.deliver(account, &event_json(&ev, sor)));
+                }
+            }
+            drop(streams);
+            for conn in dropped {
+                self.faults.record(conn, "dropped: user data stream queue full".into());
+            }
+        }
+        out
+    }
+
+    /// SOR fields of an event; records an allocation for each fill of an SOR order.
+    fn sor_info(&self, ex: &Exchange, streams: &UserStreams, ev: &UserEvent) -> SorInfo {
+        let UserEvent::Execution(r) = ev else { return SorInfo::default() };
+        if !streams.sor_orders.contains(&r.order.order_id) {
+            return SorInfo::default();
+        }
+        let mut allocation_id = None;
+        if r.exec_type == ExecType::Trade {
+            let mut allocs = self.allocations.lock();
+            let id = allocs.iter().filter(|a| a.symbol == r.order.symbol).count() as u64;
+            let (base, quote) =
+                ex.symbol(&r.order.symbol).map(|c| (c.base_asset.clone(), c.quote_asset.clone())).unwrap_or_default();
+            let is_buyer = r.order.side == Side::Buy;
+            allocs.push(Allocation {
+                account: r.order.account,
+                symbol: r.order.symbol.clone(),
+                allocation_id: id,
+                order_id: r.order.order_id,
+                order_list_id: r.order.order_list_id,
+                price: r.last_price,
+                qty: r.last_qty,
+                quote_qty: r.last_quote_qty,
+                commission: r.commission,
+                commission_asset: r.commission_asset.clone().unwrap_or(if is_buyer { base } else { quote }),
+                time: r.transact_time,
+                is_buyer,
+                is_maker: r.is_maker,
+            });
+            allocation_id = Some(id);
+        }
+        SorInfo { used_sor: true, allocation_id }
+    }
+
+    /// The account an API key acts for.
+    pub fn account_of(&self, api_key: &str) -> Option<AccountId> {
+        self.keys.get(api_key).map(|k| k.account)
     }
 }
 
@@ -59,11 +139,15 @@ pub struct Sim {
     addr: SocketAddr,
     shared: Arc<SimShared>,
     accept: JoinHandle<()>,
+    traders: Option<JoinHandle<()>>,
 }
 
 impl Drop for Sim {
     fn drop(&mut self) {
         self.accept.abort();
+        if let Some(t) = &self.traders {
+            t.abort();
+        }
     }
 }
 
@@ -102,6 +186,7 @@ impl Sim {
             let id = exchange.add_account(account.balances.iter().map(|(a, q)| (a.clone(), *q)));
             keys.insert(account.api_key.clone(), KeyEntry { material, account: id });
         }
+        let traders = config.activity.as_ref().map(|a| crate::traders::Traders::new(&mut exchange, a, config.seed));
         let listener =
             TcpListener::bind(config.bind).await.map_err(|source| StartError::Bind { addr: config.bind, source })?;
         let addr = listener.local_addr().map_err(|source| StartError::Bind { addr: config.bind, source })?;
@@ -124,6 +209,10 @@ impl Sim {
                 config.violations_before_ban,
                 config.ban_duration.as_millis() as u64,
             )),
+            user_streams: Mutex::new(UserStreams::default()),
+            order_counts: Mutex::new(OrderLimiter::new(config.orders_per_10s, config.orders_per_day)),
+            allocations: Mutex::new(Vec::new()),
+            market_paused: AtomicBool::new(false),
             config,
             clock: Clock::default(),
             keys,
@@ -131,8 +220,9 @@ impl Sim {
             conn_ids: AtomicU64::new(0),
         });
         let accept = tokio::spawn(accept_loop(listener, shared.clone()));
+        let traders = traders.map(|t| tokio::spawn(t.run(shared.clone())));
         tracing::info!(%addr, "local exchange listening");
-        Ok(Sim { addr, shared, accept })
+        Ok(Sim { addr, shared, accept, traders })
     }
 
     /// The address it listens on.
@@ -173,6 +263,56 @@ impl Sim {
     /// Everything shared by the connections.
     pub fn shared(&self) -> &Arc<SimShared> {
         &self.shared
+    }
+
+    fn account(&self, api_key: &str) -> Result<AccountId, Reject> {
+        self.shared
+            .account_of(api_key)
+            .ok_or_else(|| Reject { code: -2015, msg: "Invalid API-key, IP, or permissions for action.".into() })
+    }
+
+    /// The true book: the top `limit` levels of each side and the last update id.
+    pub fn depth(&self, symbol: &str, limit: usize) -> Result<DepthSnapshot, Reject> {
+        self.shared.exchange.lock().depth(symbol, limit)
+    }
+
+    /// The balances of the account behind `api_key` (every asset it ever held).
+    pub fn balances(&self, api_key: &str) -> Result<Vec<(String, Balance)>, Reject> {
+        let account = self.account(api_key)?;
+        self.shared.exchange.lock().balances(account)
+    }
+
+    /// The open orders of the account behind `api_key`, all symbols.
+    pub fn open_orders(&self, api_key: &str) -> Result<Vec<Order>, Reject> {
+        let account = self.account(api_key)?;
+        self.shared.exchange.lock().open_orders(account, None)
+    }
+
+    /// Credits `amount` of `asset` (negative: withdraws); subscribers get `balanceUpdate` and
+    /// `outboundAccountPosition`.
+    pub fn deposit(&self, api_key: &str, asset: &str, amount: rust_decimal::Decimal) -> Result<Balance, Reject> {
+        let account = self.account(api_key)?;
+        self.shared.with_exchange(|ex, now| ex.adjust_balance(account, asset, amount, now))
+    }
+
+    /// Commissions the exchange collected so far, per asset.
+    pub fn commissions_collected(&self) -> std::collections::BTreeMap<String, rust_decimal::Decimal> {
+        self.shared.exchange.lock().commissions_collected().clone()
+    }
+
+    /// Pauses the simulated traders (the book keeps its orders).
+    pub fn pause_market(&self) {
+        self.shared.market_paused.store(true, Ordering::Relaxed);
+    }
+
+    /// Resumes the simulated traders.
+    pub fn resume_market(&self) {
+        self.shared.market_paused.store(false, Ordering::Relaxed);
+    }
+
+    /// Runs `f` on the exchange; market and user events it causes are published as for API requests.
+    pub fn with_exchange<R>(&self, f: impl FnOnce(&mut Exchange, u64) -> R) -> R {
+        self.shared.with_exchange(f)
     }
 }
 

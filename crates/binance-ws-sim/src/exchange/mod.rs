@@ -329,6 +329,17 @@ impl Exchange {
         })
     }
 
+    /// order.test: checks a request as order.place would (parameters, filters, trigger and maker rules)
+    /// without placing it or changing anything.
+    pub fn check_order(&self, account: AccountId, req: &NewOrder) -> Result<(), Reject> {
+        self.validate(account, req, validate::Checks::ALL).map(|_| ())
+    }
+
+    /// An account's last balance update time (epoch ms; 0 before any).
+    pub fn account_update_time(&self, account: AccountId) -> u64 {
+        self.accounts.accounts.get(&account).map(|a| a.update_time).unwrap_or(0)
+    }
+
     /// Takes the recorded trades and depth diffs, in order.
     pub fn drain_market_events(&mut self) -> Vec<MarketEvent> {
         std::mem::take(&mut self.market_out)

@@ -57,3 +57,9 @@ impl From<(i64, String)> for ApiErr {
         ApiErr::new(code, msg)
     }
 }
+
+impl From<crate::exchange::Reject> for ApiErr {
+    fn from(r: crate::exchange::Reject) -> Self {
+        ApiErr::new(r.code, r.msg)
+    }
+}

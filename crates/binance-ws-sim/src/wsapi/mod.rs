@@ -1,11 +1,17 @@
 //! The Spot WebSocket API (`/ws-api/v3`): one task per connection that parses requests, charges their
 //! weight, checks signatures and timestamps, calls the method's handler and writes the reply.
 
+mod account;
 mod error;
+mod fmt;
 mod general;
+mod market;
+mod order_count;
 mod params;
 mod security;
 mod session;
+mod trade;
+mod user_stream;
 
 use std::collections::VecDeque;
 use std::net::IpAddr;
@@ -18,8 +24,10 @@ use tokio::time::{sleep_until, Instant};
 use tokio_websockets::{Message, WebSocketStream};
 
 pub use error::ApiErr;
+pub use order_count::{OrderLimiter, OrdersRefusal};
 pub use params::{Params, ParamsExt};
 
+use crate::exchange::AccountId;
 use crate::faults::ConnFault;
 use crate::ratelimit::Refusal;
 use crate::server::SimShared;
@@ -45,6 +53,25 @@ pub struct Ctx<'a> {
     pub now_ms: u64,
     /// The API key that authorized the request (signed methods).
     pub api_key: Option<String>,
+    /// Set by methods that place orders: the reply's `rateLimits` then shows this account's ORDERS counts.
+    pub orders_account: Option<AccountId>,
+}
+
+impl Ctx<'_> {
+    /// The account the request acts for.
+    pub fn account(&self) -> Result<AccountId, ApiErr> {
+        self.api_key.as_deref().and_then(|k| self.sim.account_of(k)).ok_or_else(ApiErr::rejected_key)
+    }
+
+    /// Counts `n` new orders against the account's ORDERS limits: 429 with -1015 when over.
+    pub fn charge_orders(&mut self, account: AccountId, n: u64) -> Result<(), ApiErr> {
+        self.orders_account = Some(account);
+        self.sim
+            .order_counts
+            .lock()
+            .charge(account, n, self.now_ms)
+            .map_err(|r| ApiErr { status: 429, ..ApiErr::new(-1015, r.message()) })
+    }
 }
 
 /// A method handler.
@@ -77,7 +104,14 @@ pub struct Session {
 }
 
 fn find_method(name: &str) -> Option<&'static Method> {
-    general::METHODS.iter().chain(session::METHODS).find(|m| m.name == name)
+    general::METHODS
+        .iter()
+        .chain(session::METHODS)
+        .chain(market::METHODS)
+        .chain(account::METHODS)
+        .chain(trade::METHODS)
+        .chain(user_stream::METHODS)
+        .find(|m| m.name == name)
 }
 
 /// Handles one request frame; returns the reply frame.
@@ -102,17 +136,28 @@ pub fn handle_text(sim: &SimShared, session: &mut Session, text: &str) -> String
         return reply(&id, Err(ApiErr::new(-1020, "This operation is not supported.")), None);
     };
     let charge = sim.weights.lock().charge(session.ip, (method.weight)(&params), now_ms);
-    let limits = show_limits.then(|| json!([sim.weights.lock().usage_json(session.ip, now_ms)]));
     if let Err(refusal) = charge {
+        let limits = show_limits.then(|| json!([sim.weights.lock().usage_json(session.ip, now_ms)]));
         return reply(&id, Err(refusal_error(sim, refusal, now_ms)), limits);
     }
+    let mut orders_account = None;
     let outcome = security::authorize(sim, session, method.security, &params, now_ms).and_then(|api_key| {
-        let mut ctx = Ctx { sim, session, now_ms, api_key };
+        let mut ctx = Ctx { sim, session, now_ms, api_key, orders_account: None };
         let mut params = params.clone();
         for meta in ["returnRateLimits", "signature", "apiKey", "timestamp", "recvWindow"] {
             params.remove(meta);
         }
-        (method.handler)(&mut ctx, &params)
+        let out = (method.handler)(&mut ctx, &params);
+        orders_account = ctx.orders_account;
+        out
+    });
+    let limits = show_limits.then(|| {
+        let mut all = Vec::new();
+        if let Some(account) = orders_account {
+            all.extend(sim.order_counts.lock().usage_json(account, now_ms));
+        }
+        all.push(sim.weights.lock().usage_json(session.ip, now_ms));
+        Value::Array(all)
     });
     reply(&id, outcome, limits)
 }
@@ -171,6 +216,10 @@ where
     };
     // Connecting costs 2 weight.
     let _ = sim.weights.lock().charge(ip, 2, sim.clock.now_ms());
+    // User data events for this connection; unregistered (closing the queue) on overflow or when it ends.
+    let (events_tx, mut events) = tokio::sync::mpsc::channel(sim.config.user_stream_buffer.max(1));
+    sim.user_streams.lock().register(conn_id, events_tx);
+    let _registration = Registration { sim: &sim, conn_id };
     let mut faults = sim.faults.live.subscribe();
     let frame_budget = sim.faults.frame_budget();
     let mut frames_sent: u64 = 0;
@@ -198,6 +247,14 @@ where
                     let _ = ws.flush().await;
                 }
             }
+            // Events queued while a request was handled come after its reply: they join the outbox behind it.
+            event = events.recv() => match event {
+                Some(frame) => outbox.push_back((Instant::now(), frame)),
+                None => {
+                    sim.faults.record(conn_id, "dropped: user data stream queue full".into());
+                    return;
+                }
+            },
             _ = sleep_until(send_at) => {
                 let Some((_, out)) = outbox.pop_front() else { continue };
                 if ws.send(Message::text(out)).await.is_err() {
@@ -251,6 +308,18 @@ where
                 return;
             }
         }
+    }
+}
+
+/// Unregisters a connection's event queue when its task ends.
+struct Registration<'a> {
+    sim: &'a SimShared,
+    conn_id: u64,
+}
+
+impl Drop for Registration<'_> {
+    fn drop(&mut self) {
+        self.sim.user_streams.lock().unregister(self.conn_id);
     }
 }
 

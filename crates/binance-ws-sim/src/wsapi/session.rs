@@ -33,11 +33,18 @@ fn status(ctx: &mut Ctx<'_>, _: &Params) -> Result<Value, ApiErr> {
         "connectedSince": ctx.session.connected_since,
         "returnRateLimits": ctx.session.return_rate_limits,
         "serverTime": ctx.now_ms,
-        "userDataStream": false,
+        "userDataStream": !ctx.sim.user_streams.lock().subscriptions(ctx.session.id).is_empty(),
     }))
 }
 
+/// Also closes the subscription opened with `userDataStream.subscribe` (not those opened by signature).
 fn logout(ctx: &mut Ctx<'_>, _: &Params) -> Result<Value, ApiErr> {
     ctx.session.logged_on = None;
+    let conn = ctx.session.id;
+    let mut streams = ctx.sim.user_streams.lock();
+    for s in streams.unsubscribe(conn, |s| s.via_logon) {
+        streams.send(conn, crate::user_data::terminated_frame(s.id, ctx.now_ms));
+    }
+    drop(streams);
     status(ctx, &Params::new())
 }
