@@ -136,7 +136,12 @@ fn spot(c: &mut Check<'_>) {
     }
     if let Some(d) = o.trailing_delta {
         if d.fract() != Decimal::ZERO || d <= Decimal::ZERO {
-            c.refuse("trailingDelta", Some(d), "must be a positive whole number of basis points", "e.g. 100 for 1%");
+            c.refuse(
+                "trailingDelta",
+                Some(d),
+                "must be a positive whole number of basis points",
+                "1 or more basis points (100 = 1%)",
+            );
         }
     }
     // icebergQty: limit-style orders, GTC unless LIMIT_MAKER, below the quantity.
