@@ -170,8 +170,11 @@ fn single(
             ));
         }
     }
+    // order.cancelReplace cancels one order for the one it places: the open counts do not grow.
     let mut adds = Adds::default();
-    adds.order(&o);
+    if method != "order.cancelReplace" {
+        adds.order(&o);
+    }
     if let Some(rules) = rules {
         rules.check_symbol_and_counts(std::slice::from_ref(&o), adds, ctx, errors);
     }
