@@ -613,6 +613,10 @@ fn count_filters_symbol_and_exchange() {
         "MAX_NUM_ICEBERG_ORDERS",
         "at most 0",
     );
+    let mut replace = lim.params();
+    replace.insert("cancelReplaceMode".into(), json!("STOP_ON_FAILURE"));
+    replace.insert("cancelOrderId".into(), json!(1));
+    assert!(r.check_request("order.cancelReplace", &replace, &ctx().symbol_open(open(25, 0, 0))).is_ok(), "net zero");
     refused(
         with(&r, &lim, &ctx().exchange_open(open(100, 0, 0))),
         "openOrders",
