@@ -102,6 +102,11 @@ pub enum Error {
     #[error("invalid request: {0}")]
     InvalidRequest(String),
 
+    /// An order was refused by the client-side checks of [`crate::validate`] before anything was
+    /// sent: the field, its value, the rule and what would be accepted.
+    #[error("not sent: {0}")]
+    Validation(Box<crate::validate::ValidationError>),
+
     /// An I/O or WebSocket protocol error.
     #[error("transport: {0}")]
     Transport(String),

@@ -20,6 +20,7 @@ pub mod env;
 pub mod error;
 pub mod model;
 pub mod transport;
+pub mod validate;
 
 pub use auth::Credentials;
 pub use env::Env;

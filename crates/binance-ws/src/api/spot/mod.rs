@@ -105,6 +105,10 @@ where
 
     fn into_future(self) -> Self::IntoFuture {
         let params = self.request.params();
+        // Client-side order checks (crate::validate): a refused order is never sent.
+        if let Err(e) = self.api.validator.check(R::METHOD, &params) {
+            return Box::pin(async move { Err(e) });
+        }
         let client = &self.api.client;
         Box::pin(async move { client.request::<R::Response>(R::METHOD, params, R::SECURITY).await })
     }
@@ -129,6 +133,8 @@ where
 #[derive(Clone)]
 pub struct Api {
     client: ApiClient,
+    /// Client-side order checks, see [`Api::validator`].
+    pub(crate) validator: crate::validate::Validator,
 }
 
 impl Api {
@@ -141,12 +147,12 @@ impl Api {
     /// Connects to the Spot WebSocket API of `env` with `config`.
     pub async fn connect_with(env: &Env, credentials: Option<Credentials>, config: ApiConfig) -> Result<Api> {
         let client = ApiClient::connect(&env.api_url(Product::Spot), credentials, config).await?;
-        Ok(Api { client })
+        Ok(Api { client, validator: Default::default() })
     }
 
     /// Wraps a connected engine.
     pub fn from_client(client: ApiClient) -> Api {
-        Api { client }
+        Api { client, validator: Default::default() }
     }
 
     /// The engine underneath (rate limits, raw requests).
@@ -156,7 +162,9 @@ impl Api {
 
     /// Sends any request type and decodes its response.
     pub async fn send<R: ApiRequest>(&self, request: &R) -> Result<R::Response> {
-        self.client.request(R::METHOD, request.params(), R::SECURITY).await
+        let params = request.params();
+        self.validator.check(R::METHOD, &params)?;
+        self.client.request(R::METHOD, params, R::SECURITY).await
     }
 
     /// Any method, untyped: `params` is a JSON object (or `null`), signed when `security` asks.
