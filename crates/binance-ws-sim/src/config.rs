@@ -62,6 +62,8 @@ pub struct SimConfig {
     pub orders_per_day: u64,
     /// Seed of everything random (simulated traders, random faults).
     pub seed: u64,
+    /// Flood mode for benchmarks: stream connections get pre-encoded frames instead of the live market.
+    pub flood: Option<crate::flood::FloodConfig>,
     /// The simulated market: background traders placing and cancelling orders (None: a quiet exchange).
     pub activity: Option<Activity>,
     /// User data events queued per WebSocket API connection; a connection that falls this far behind is
@@ -101,6 +103,7 @@ impl Default for SimConfig {
             orders_per_10s: 50,
             orders_per_day: 160_000,
             seed: 42,
+            flood: None,
             activity: Some(Activity::default()),
             user_stream_buffer: 4096,
         }

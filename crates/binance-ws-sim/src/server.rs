@@ -334,7 +334,10 @@ async fn accept_loop(listener: TcpListener, shared: Arc<SimShared>) {
                 "/ws-api/v3" => crate::wsapi::serve(ws, shared, peer.ip(), &query).await,
                 p if p == "/ws" || p.starts_with("/ws/") || p == "/stream" => {
                     let path_and_query = request.uri().path_and_query().map(|pq| pq.as_str()).unwrap_or(p);
-                    crate::streams::serve_stream_connection(ws, path_and_query, shared.hub.clone()).await
+                    match &shared.config.flood {
+                        Some(flood) => crate::flood::serve_flood(ws, path_and_query, flood.clone()).await,
+                        None => crate::streams::serve_stream_connection(ws, path_and_query, shared.hub.clone()).await,
+                    }
                 }
                 p if p == "/api" || p.starts_with("/api/") => {
                     let path_and_query = request.uri().path_and_query().map(|pq| pq.as_str()).unwrap_or(p);
