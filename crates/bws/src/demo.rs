@@ -2,50 +2,144 @@
 
 use std::time::{Duration, Instant};
 
-use anyhow::Context;
-use binance_ws::api::{ApiClient, ApiConfig, Security};
-use binance_ws::env::{Env, Product};
-use binance_ws::Credentials;
+use anyhow::{bail, Context};
+use binance_ws::api::{ApiEvent, Security};
+use binance_ws::dex::{one_off, DexEnv};
+use binance_ws::model::{Interval, NewOrderRespType, Side};
+use binance_ws::spot::{Api, NewOrder};
+use binance_ws::{Credentials, Env};
 use binance_ws_sim::config::{DEFAULT_ED25519_API_KEY, DEFAULT_ED25519_PRIVATE_PEM};
 use binance_ws_sim::{Sim, SimConfig};
-use serde_json::{json, Value};
+use rust_decimal::Decimal;
+use serde_json::Value;
 
 use crate::cli::DemoArgs;
 use crate::style;
 
 pub async fn run(args: DemoArgs) -> anyhow::Result<i32> {
     let started = Instant::now();
-    let pause = if args.fast { Duration::ZERO } else { Duration::from_millis(300) };
+    let pause = if args.fast { Duration::ZERO } else { Duration::from_millis(400) };
+
     style::heading("Local exchange");
     let sim = Sim::start(SimConfig::default()).await.context("starting the local exchange")?;
-    style::ok(&format!("listening at {}", sim.base_url()));
+    style::ok(&format!("listening at {} with simulated traders in BTCUSDT, ETHUSDT, BNBUSDT", sim.base_url()));
+    // Let the simulated market build some history for the streams and tickers below.
+    tokio::time::sleep(Duration::from_millis(300).max(pause)).await;
 
-    style::heading("WebSocket API");
-    let env = Env::Local(sim.base_url());
-    let creds = Credentials::from_pem(DEFAULT_ED25519_API_KEY, DEFAULT_ED25519_PRIVATE_PEM)?;
-    let api = ApiClient::connect(&env.api_url(Product::Spot), Some(creds), ApiConfig::default()).await?;
-    style::ok(&format!("connected, Ed25519 session logged on: {}", api.is_logged_on()));
-    let t0 = Instant::now();
-    api.call("ping", Value::Null, Security::None).await?;
-    style::ok(&format!("ping answered in {:?}", t0.elapsed()));
-    let time: Value = api.call("time", Value::Null, Security::None).await?;
-    style::ok(&format!("server time {} (clock offset {} ms)", time["serverTime"], api.time_offset_ms()));
-    let status: Value = api.call("session.status", json!({}), Security::None).await?;
-    style::ok(&format!(
-        "session.status: apiKey {}…",
-        &status["apiKey"].as_str().unwrap_or("-").chars().take(8).collect::<String>()
-    ));
-    if let Some((count, limit)) = api.rate_limits().request_weight() {
-        style::ok(&format!("request weight used {count} of {limit} per minute"));
-    }
+    let api = web_socket_api(&sim).await?;
     tokio::time::sleep(pause).await;
-
-    style::heading("Failure paths, reported clearly");
-    match api.call("no.such.method", Value::Null, Security::None).await {
-        Err(e) => style::ok(&format!("unknown method refused: {e}")),
-        Ok(_) => anyhow::bail!("the exchange accepted an unknown method"),
-    }
+    market_data(&api).await?;
+    tokio::time::sleep(pause).await;
+    trading(&api).await?;
+    tokio::time::sleep(pause).await;
+    dex(&sim).await?;
 
     println!("\n{} in {:.1?}", style::green("demo finished"), started.elapsed());
     Ok(0)
+}
+
+async fn web_socket_api(sim: &Sim) -> anyhow::Result<Api> {
+    style::heading("WebSocket API: connect, sign, log on");
+    let creds = Credentials::from_pem(DEFAULT_ED25519_API_KEY, DEFAULT_ED25519_PRIVATE_PEM)?;
+    style::ok(&format!("credentials loaded: {creds:?} (secrets never printed)"));
+    let api = Api::connect(&Env::Local(sim.base_url()), Some(creds)).await?;
+    style::ok(&format!("connected; Ed25519 session logged on: {}", api.client().is_logged_on()));
+    let t0 = Instant::now();
+    api.ping().await?;
+    style::ok(&format!("ping round trip {:?}", t0.elapsed()));
+    let time = api.time().await?;
+    style::ok(&format!("server time {} (clock offset {} ms)", time.server_time, api.client().time_offset_ms()));
+    Ok(api)
+}
+
+async fn market_data(api: &Api) -> anyhow::Result<()> {
+    style::heading("Market data, typed and exact");
+    let info = api.exchange_info().await?;
+    let names: Vec<&str> = info.symbols.iter().map(|s| s.symbol.as_str()).collect();
+    style::ok(&format!("exchangeInfo: {} symbols ({})", names.len(), names.join(", ")));
+    let book = api.depth("BTCUSDT").limit(5).await?;
+    let best = |side: &[binance_ws::spot::PriceLevel]| side.first().map(|l| format!("{} x {}", l.price, l.qty));
+    style::ok(&format!(
+        "BTCUSDT book (lastUpdateId {}): best bid {} / best ask {}",
+        book.last_update_id,
+        best(&book.bids).unwrap_or_else(|| "-".into()),
+        best(&book.asks).unwrap_or_else(|| "-".into())
+    ));
+    let klines = api.klines("BTCUSDT", Interval::M1).limit(3).await?;
+    style::ok(&format!("{} one-minute klines", klines.len()));
+    let raw = api.call("avgPrice", serde_json::json!({"symbol": "BTCUSDT"}), Security::None).await?;
+    style::ok(&format!("untyped call avgPrice: {raw}"));
+    if let Some((count, limit)) = api.client().rate_limits().request_weight() {
+        style::ok(&format!("request weight used {count} of {limit} per minute"));
+    }
+    Ok(())
+}
+
+async fn trading(api: &Api) -> anyhow::Result<()> {
+    style::heading("Trading with user data events");
+    api.load_rules("BTCUSDT").await?;
+    let off_tick = NewOrder::limit("BTCUSDT", Side::Buy, dec("0.001"), dec("10000.005"));
+    match api.place_order(off_tick).await {
+        Err(e) => style::ok(&format!("refused before sending: {e}")),
+        Ok(_) => bail!("an off-tick price was accepted"),
+    }
+    let mut events = api.client().events();
+    let sub = api.user_data_stream_subscribe().await?;
+    style::ok(&format!("user data subscribed: {sub:?}"));
+    let book = api.depth("BTCUSDT").limit(1).await?;
+    let Some(ask) = book.asks.first() else { bail!("the simulated market has no asks yet") };
+    let qty = dec("0.001");
+    let order = NewOrder::limit("BTCUSDT", Side::Buy, qty, ask.price).new_order_resp_type(NewOrderRespType::Full);
+    let placed = api.place_order(order).await?;
+    style::ok(&format!(
+        "LIMIT BUY {qty} @ {}: {:?}, executed {}, {} fill(s)",
+        ask.price,
+        placed.status,
+        placed.executed_qty.unwrap_or_default(),
+        placed.fills.as_ref().map_or(0, Vec::len)
+    ));
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(2);
+    let mut seen = Vec::new();
+    while seen.len() < 3 {
+        match tokio::time::timeout_at(deadline, events.recv()).await {
+            Ok(Ok(ApiEvent::UserData { event_type, raw, .. })) => {
+                let v: Value = serde_json::from_str(&raw).unwrap_or_default();
+                let detail = match event_type.as_str() {
+                    "executionReport" => format!("{} {} {}", v["x"], v["X"], v["c"]),
+                    _ => String::new(),
+                };
+                seen.push(format!("{event_type} {detail}"));
+            }
+            Ok(Ok(_)) => {}
+            _ => break,
+        }
+    }
+    for s in &seen {
+        style::ok(&format!("event: {s}"));
+    }
+    let account = api.account_status().await?;
+    let show: Vec<String> = account
+        .balances
+        .iter()
+        .filter(|b| b.asset == "BTC" || b.asset == "USDT")
+        .map(|b| format!("{} free {} locked {}", b.asset, b.free, b.locked))
+        .collect();
+    style::ok(&format!("balances: {}", show.join("; ")));
+    match api.depth("NOPEUSDT").await {
+        Err(e) => style::ok(&format!("unknown symbol: {e}")),
+        Ok(_) => bail!("an unknown symbol was accepted"),
+    }
+    Ok(())
+}
+
+async fn dex(sim: &Sim) -> anyhow::Result<()> {
+    style::heading("Binance DEX streams (served by the local exchange; the upstream service is shut down)");
+    let env = DexEnv::Local(sim.base_url());
+    let first = one_off(&env, "$all@blockheight", Duration::from_secs(5)).await?;
+    style::ok(&format!("one-off blockheight: {first:?}"));
+    Ok(())
+}
+
+fn dec(s: &str) -> Decimal {
+    s.parse().expect("a literal decimal")
 }

@@ -12,7 +12,15 @@ fn demo_runs_to_the_end_and_exits_zero() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "stdout: {stdout}\nstderr: {}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains("demo finished"), "{stdout}");
-    assert!(stdout.contains("logged on: true"), "{stdout}");
+    for expected in [
+        "logged on: true",
+        "refused before sending",
+        "event: executionReport \"TRADE\" \"FILLED\"",
+        "code -1121",
+        "one-off blockheight",
+    ] {
+        assert!(stdout.contains(expected), "missing `{expected}` in:\n{stdout}");
+    }
 }
 
 #[test]

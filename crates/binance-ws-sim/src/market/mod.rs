@@ -457,7 +457,8 @@ impl MarketState {
 
 /// Formats a price or quantity as Binance does: 8 decimals (more only if the value carries more).
 pub fn fmt_dec(d: Decimal) -> String {
-    let mut d = d;
+    // Products such as price x qty carry trailing zeros past 8 places; Binance prints 8 places.
+    let mut d = d.normalize();
     if d.scale() < 8 {
         d.rescale(8);
     }
