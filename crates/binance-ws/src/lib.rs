@@ -18,6 +18,7 @@ pub mod auth;
 pub mod env;
 pub mod error;
 pub mod model;
+pub mod streams;
 pub mod transport;
 
 pub use auth::Credentials;
