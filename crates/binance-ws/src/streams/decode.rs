@@ -172,9 +172,17 @@ fn decode_data(stream: Option<&str>, data: &[u8], backend: Backend) -> Result<Da
                     None => Ok(other(stream, data)),
                 },
                 _ => {
-                    // Not an array of events we know; keep it if it is JSON at all.
-                    serde_json::from_slice::<IgnoredAny>(data).map_err(|e| e.to_string())?;
-                    Ok(other(stream, data))
+                    // `e` is not the first key: find it with a probing parse of the elements.
+                    #[derive(Deserialize)]
+                    struct E<'a> {
+                        #[serde(borrow, default)]
+                        e: Option<Cow<'a, str>>,
+                    }
+                    let items: Vec<E> = serde_json::from_slice(data).map_err(|e| e.to_string())?;
+                    match items.first().and_then(|i| i.e.as_deref()) {
+                        Some(e) => by_array_type(e, stream, data, backend),
+                        None => Ok(other(stream, data)),
+                    }
                 }
             }
         }
@@ -251,6 +259,8 @@ fn by_array_type(e: &str, stream: Option<&str>, data: &[u8], backend: Backend) -
         "1hTicker" | "4hTicker" | "1dTicker" => M::RollingTickers(parse(data, backend)?),
         "markPriceUpdate" => M::MarkPrices(parse(data, backend)?),
         "assetIndexUpdate" => M::AssetIndexes(parse(data, backend)?),
+        "forceOrder" => M::ForceOrders(parse(data, backend)?),
+        "bookTicker" => M::BookTickers(parse(data, backend)?),
         _ => return Ok(other(stream, data)),
     };
     Ok(Data::Event(ev))

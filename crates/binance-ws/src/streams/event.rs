@@ -834,6 +834,8 @@ pub enum MarketEvent {
     RollingTickers(Vec<RollingTicker>),
     /// `@bookTicker`, `!bookTicker`
     BookTicker(BookTicker),
+    /// An array of book tickers.
+    BookTickers(Vec<BookTicker>),
     /// `@avgPrice`
     AvgPrice(AvgPrice),
     /// Spot `@depth<N>`
@@ -854,6 +856,8 @@ pub enum MarketEvent {
     MarkPriceKline(Kline),
     /// `@forceOrder`, `!forceOrder@arr`
     ForceOrder(ForceOrder),
+    /// An array of liquidation events (the AsyncAPI form of `!forceOrder@arr`).
+    ForceOrders(Vec<ForceOrder>),
     /// `@compositeIndex`
     CompositeIndex(CompositeIndex),
     /// `!contractInfo`
@@ -891,6 +895,7 @@ impl MarketEvent {
             RollingTicker(t) => t.event_time,
             RollingTickers(v) => v.iter().map(|t| t.event_time).max()?,
             BookTicker(b) => b.update_id,
+            BookTickers(v) => v.iter().map(|b| b.update_id).max()?,
             AvgPrice(a) => a.event_time,
             PartialDepth(d) => d.last_update_id,
             DepthUpdate(d) => d.final_update_id,
@@ -899,6 +904,7 @@ impl MarketEvent {
             IndexPrice(i) => i.event_time,
             ContinuousKline(k) | IndexPriceKline(k) => k.event_time,
             ForceOrder(f) => f.event_time,
+            ForceOrders(v) => v.iter().map(|f| f.event_time).max()?,
             CompositeIndex(c) => c.event_time,
             ContractInfo(c) => c.event_time,
             AssetIndex(a) => a.event_time,
