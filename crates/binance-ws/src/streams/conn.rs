@@ -750,24 +750,26 @@ impl Shard {
         self.desired_set.get(name).cloned().unwrap_or_else(|| Arc::from(name))
     }
 
-    /// For raw connections: the subscribed stream an event belongs to, from its type and symbol.
+    /// For raw connections: the subscribed stream an event belongs to, from its type, symbol and interval.
+    /// A kline stream with and without a time zone cannot be told apart; the first subscribed one is used.
     fn infer(&self, event: &MarketEvent) -> Option<Arc<str>> {
         use MarketEvent as M;
-        let (sym, kind): (Option<&str>, &str) = match event {
-            M::Trade(t) => (Some(&t.symbol), "trade"),
-            M::AggTrade(t) => (Some(&t.symbol), "aggTrade"),
-            M::BlockTrade(t) => (Some(&t.symbol), "blockTrade"),
-            M::ReferencePrice(t) => (Some(&t.symbol), "referencePrice"),
-            M::Kline(k) => (Some(&k.symbol), "kline_"),
-            M::MiniTicker(t) => (Some(&t.symbol), "miniTicker"),
-            M::MiniTickers(_) => (None, "!miniTicker@arr"),
-            M::Ticker(t) => (Some(&t.symbol), "ticker"),
-            M::Tickers(_) => (None, "!ticker@arr"),
-            M::RollingTicker(t) => (Some(&t.symbol), "ticker_"),
-            M::RollingTickers(_) => (None, "!ticker_"),
-            M::BookTicker(t) => (Some(&t.symbol), "bookTicker"),
-            M::AvgPrice(t) => (Some(&t.symbol), "avgPrice"),
-            M::DepthUpdate(d) => (Some(&d.symbol), "depth"),
+        let window = |e: &str| e.strip_suffix("Ticker").unwrap_or(e).to_string();
+        let (sym, kind): (Option<&str>, String) = match event {
+            M::Trade(t) => (Some(&t.symbol), "trade".into()),
+            M::AggTrade(t) => (Some(&t.symbol), "aggTrade".into()),
+            M::BlockTrade(t) => (Some(&t.symbol), "blockTrade".into()),
+            M::ReferencePrice(t) => (Some(&t.symbol), "referencePrice".into()),
+            M::Kline(k) => (Some(&k.symbol), format!("kline_{}", k.kline.interval)),
+            M::MiniTicker(t) => (Some(&t.symbol), "miniTicker".into()),
+            M::MiniTickers(_) => (None, "!miniTicker@arr".into()),
+            M::Ticker(t) => (Some(&t.symbol), "ticker".into()),
+            M::Tickers(_) => (None, "!ticker@arr".into()),
+            M::RollingTicker(t) => (Some(&t.symbol), format!("ticker_{}", window(&t.event_type))),
+            M::RollingTickers(v) => (None, format!("!ticker_{}@arr", window(&v.first()?.event_type))),
+            M::BookTicker(t) => (Some(&t.symbol), "bookTicker".into()),
+            M::AvgPrice(t) => (Some(&t.symbol), "avgPrice".into()),
+            M::DepthUpdate(d) => (Some(&d.symbol), "depth".into()),
             M::PartialDepth(_) => {
                 let mut it = self.desired.iter().filter(|n| {
                     n.split_once("@depth").is_some_and(|(_, r)| r.starts_with(|c: char| c.is_ascii_digit()))
@@ -775,28 +777,21 @@ impl Shard {
                 let first = it.next()?;
                 return it.next().is_none().then(|| first.clone());
             }
-            M::MarkPrice(m) => (Some(&m.symbol), "markPrice"),
-            M::MarkPrices(_) => (None, "!markPrice@arr"),
-            M::ForceOrder(f) => (Some(&f.order.symbol), "forceOrder"),
+            M::MarkPrice(m) => (Some(&m.symbol), "markPrice".into()),
+            M::MarkPrices(_) => (None, "!markPrice@arr".into()),
+            M::ForceOrder(f) => (Some(&f.order.symbol), "forceOrder".into()),
             _ => return None,
         };
+        let fits = |r: &str| r == kind || r.strip_prefix(kind.as_str()).is_some_and(|x| x.starts_with('@'));
         match sym {
             Some(sym) => {
                 let sym = sym.to_ascii_lowercase();
                 self.desired
                     .iter()
-                    .find(|n| {
-                        n.strip_prefix(sym.as_str()).and_then(|r| r.strip_prefix('@')).is_some_and(|r| {
-                            // `ticker` must not match `ticker_1h`, `depth` must not match `depth5`.
-                            r.starts_with(kind)
-                                && (kind.ends_with('_')
-                                    || r.len() == kind.len()
-                                    || r[kind.len()..].starts_with('@') && !r[kind.len()..].starts_with("@+"))
-                        })
-                    })
+                    .find(|n| n.strip_prefix(sym.as_str()).and_then(|r| r.strip_prefix('@')).is_some_and(fits))
                     .cloned()
             }
-            None => self.desired.iter().find(|n| n.starts_with(kind)).cloned(),
+            None => self.desired.iter().find(|n| fits(n)).cloned(),
         }
     }
 }
