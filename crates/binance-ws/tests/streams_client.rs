@@ -437,9 +437,7 @@ async fn callbacks_by_pattern_and_history() {
     let sim = Sim::start(SimConfig::default()).await.unwrap();
     let publishing = publisher(sim.hub().clone(), &["BTCUSDT", "ETHUSDT"], Duration::from_millis(20));
     let mut feed = connect(&sim, StreamsConfig { history: 5, ..fast_config() }).await;
-    feed.subscribe([Stream::trade("BTCUSDT"), Stream::trade("ETHUSDT"), Stream::book_ticker("BTCUSDT")])
-        .await
-        .unwrap();
+    feed.subscribe([Stream::trade("BTCUSDT"), Stream::trade("ETHUSDT"), Stream::book_ticker("BTCUSDT")]).await.unwrap();
     let trades = Arc::new(Mutex::new(HashSet::new()));
     let btc = Arc::new(Mutex::new(HashSet::new()));
     let (t2, b2) = (trades.clone(), btc.clone());

@@ -123,6 +123,8 @@ impl Y {
     fn str(&self) -> Option<&str> {
         match self {
             Y::Str(s) => Some(s),
+            // A block list: its first item.
+            Y::Seq(items) => items.first().and_then(Y::str),
             _ => None,
         }
     }

@@ -144,7 +144,11 @@ impl Link {
         }
         let Some(out) = self.outbox.pop_front() else { return Ok(()) };
         let frame = serde_json::json!({"method": out.method, "params": out.params, "id": id});
-        let frame = if out.method == "LIST_SUBSCRIPTIONS" { serde_json::json!({"method": out.method, "id": id}) } else { frame };
+        let frame = if out.method == "LIST_SUBSCRIPTIONS" {
+            serde_json::json!({"method": out.method, "id": id})
+        } else {
+            frame
+        };
         self.limiter.record(now);
         self.last_tx = now;
         self.inflight.insert(id, out);
@@ -651,10 +655,9 @@ impl Shard {
             }
             Err(reason) => {
                 let cut = frame.len().min(256);
-                self.ctx.queue.notice(Notice::Undecodable {
-                    reason,
-                    frame: String::from_utf8_lossy(&frame[..cut]).into_owned(),
-                });
+                self.ctx
+                    .queue
+                    .notice(Notice::Undecodable { reason, frame: String::from_utf8_lossy(&frame[..cut]).into_owned() });
             }
         }
         Ok(())

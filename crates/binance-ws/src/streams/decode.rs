@@ -16,7 +16,10 @@ use super::event::*;
 pub enum Backend {
     /// `serde_json`.
     SerdeJson,
-    /// `sonic-rs` (SIMD), the default: faster in `benches/decode_streams.rs`.
+    /// `sonic-rs` (SIMD), the default. `cargo bench -p binance-ws --bench decode_streams` on the 2-core dev
+    /// machine under load (load average 7.5, so +-30 % noise): a 20-level depth diff decodes in 8.1 us vs
+    /// 10.6 us with serde_json (combined: 9.3 vs 10.8 us); trade and bookTicker frames were within noise of
+    /// each other (0.56 vs 0.65 us raw trade, 0.98 vs 0.99 us bookTicker).
     #[default]
     SonicRs,
 }
@@ -46,6 +49,7 @@ pub struct ControlError {
 
 /// What one frame is.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum Decoded<'a> {
     /// A market event, with the stream name for combined frames.
     Event {
@@ -81,6 +85,7 @@ pub fn decode_frame(frame: &[u8], backend: Backend) -> Result<Decoded<'_>, Strin
     }
 }
 
+#[allow(clippy::large_enum_variant)]
 enum Data {
     Event(MarketEvent),
     Shutdown,
@@ -380,7 +385,8 @@ mod tests {
     #[test]
     fn other_key_orders_still_route() {
         let f = r#"{"data":{"s":"BNBBTC","e":"trade","E":1,"t":2,"p":"1","q":"2","T":3,"m":false},"stream":"bnbbtc@trade"}"#;
-        let Decoded::Event { stream, event: MarketEvent::Trade(_) } = decode_frame(f.as_bytes(), Backend::SonicRs).unwrap()
+        let Decoded::Event { stream, event: MarketEvent::Trade(_) } =
+            decode_frame(f.as_bytes(), Backend::SonicRs).unwrap()
         else {
             panic!("not routed")
         };
@@ -406,6 +412,9 @@ mod tests {
         assert!(decode_frame(b"not json", Backend::SonicRs).is_err());
         assert!(decode_frame(br#"{"e":"trade","E":"x"}"#, Backend::SonicRs).is_err());
         assert!(decode_frame(br#"{"stream":"a@trade","data":{"e":"trade""#, Backend::SonicRs).is_err());
-        assert_eq!(decode_frame(br#"{"e":"serverShutdown","E":1}"#, Backend::SonicRs).unwrap(), Decoded::ServerShutdown);
+        assert_eq!(
+            decode_frame(br#"{"e":"serverShutdown","E":1}"#, Backend::SonicRs).unwrap(),
+            Decoded::ServerShutdown
+        );
     }
 }

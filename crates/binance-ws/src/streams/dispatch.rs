@@ -6,6 +6,7 @@ use super::client::Streams;
 use super::event::{MarketEvent, Notice, Tagged};
 
 type Handler = Box<dyn FnMut(&str, &MarketEvent) + Send>;
+type NoticeHandler = Box<dyn FnMut(&Notice) + Send>;
 
 /// Calls handlers for the events whose stream name matches their pattern (`*` matches any run of
 /// characters), and a notice handler for connection notices.
@@ -24,7 +25,7 @@ type Handler = Box<dyn FnMut(&str, &MarketEvent) + Send>;
 #[derive(Default)]
 pub struct Dispatcher {
     handlers: Vec<(String, Handler)>,
-    notice: Option<Box<dyn FnMut(&Notice) + Send>>,
+    notice: Option<NoticeHandler>,
 }
 
 impl Dispatcher {
