@@ -19,6 +19,7 @@ pub mod dex;
 pub mod env;
 pub mod error;
 pub mod model;
+pub mod streams;
 pub mod transport;
 pub mod validate;
 

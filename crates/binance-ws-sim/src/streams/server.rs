@@ -48,6 +48,8 @@ struct HubInner {
     state: Arc<Mutex<MarketState>>,
     tx: broadcast::Sender<Arc<MarketEvent>>,
     shutdown: watch::Sender<u64>,
+    /// Bumped by [`StreamHub::drop_connections`]: every open connection ends without a close frame.
+    kick: watch::Sender<u64>,
     cfg: StreamServerConfig,
 }
 
@@ -67,7 +69,8 @@ impl StreamHub {
     pub fn with_config(state: MarketState, cfg: StreamServerConfig) -> StreamHub {
         let (tx, _) = broadcast::channel(cfg.event_buffer.max(1));
         let (shutdown, _) = watch::channel(0);
-        StreamHub { inner: Arc::new(HubInner { state: Arc::new(Mutex::new(state)), tx, shutdown, cfg }) }
+        let (kick, _) = watch::channel(0);
+        StreamHub { inner: Arc::new(HubInner { state: Arc::new(Mutex::new(state)), tx, shutdown, kick, cfg }) }
     }
 
     /// The shared market state (also read by the WebSocket API's market-data methods).
@@ -98,6 +101,12 @@ impl StreamHub {
     /// the server).
     pub fn shutdown_notice(&self) {
         self.inner.shutdown.send_modify(|n| *n += 1);
+    }
+
+    /// Fault hook: drops every open stream connection at once, without a close frame (as a network failure
+    /// would). New connections are accepted as usual.
+    pub fn drop_connections(&self) {
+        self.inner.kick.send_modify(|n| *n += 1);
     }
 
     /// Number of connections currently listening.
@@ -161,6 +170,7 @@ pub async fn serve_stream_connection<S: AsyncRead + AsyncWrite + Unpin + Send>(
     // Subscribe to the feed first so that nothing published from here on is missed.
     let mut rx = hub.inner.tx.subscribe();
     let mut shutdown_rx = hub.inner.shutdown.subscribe();
+    let mut kick_rx = hub.inner.kick.subscribe();
     let mut session = match StreamSession::from_path(path_and_query, cfg.session.clone(), now_ms()) {
         Ok(s) => s,
         Err(e) => {
@@ -264,6 +274,7 @@ pub async fn serve_stream_connection<S: AsyncRead + AsyncWrite + Unpin + Send>(
                     return;
                 }
             }
+            _ = kick_rx.changed() => return,
             changed = shutdown_rx.changed() => {
                 if changed.is_err() {
                     continue;

@@ -1,0 +1,57 @@
+//! Decoding stream frames: serde_json vs sonic-rs, raw and combined, for trade, bookTicker and depth frames.
+//! `cargo bench -p binance-ws --bench decode_streams`
+
+use binance_ws::streams::{decode_frame, Backend, Decoded, MarketEvent};
+use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
+
+const TRADE: &str = r#"{"e":"trade","E":1672515782136,"s":"BNBBTC","t":12345,"p":"0.00100000","q":"100.00000000","T":1672515782136,"m":true,"M":true}"#;
+const BOOK: &str =
+    r#"{"u":400900217,"s":"BNBUSDT","b":"25.35190000","B":"31.21000000","a":"25.36520000","A":"40.66000000"}"#;
+
+fn depth_frame(levels: usize) -> String {
+    let side = |base: f64, step: f64| {
+        (0..levels)
+            .map(|i| format!(r#"["{:.8}","{:.8}"]"#, base + step * i as f64, 1.0 + i as f64 * 0.25))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    format!(
+        r#"{{"e":"depthUpdate","E":1672515782136,"s":"BTCUSDT","U":157,"u":160,"b":[{}],"a":[{}]}}"#,
+        side(25000.0, -0.01),
+        side(25000.01, 0.01)
+    )
+}
+
+fn combined(stream: &str, data: &str) -> String {
+    format!(r#"{{"stream":"{stream}","data":{data}}}"#)
+}
+
+fn bench(c: &mut Criterion) {
+    let depth = depth_frame(20);
+    let frames = [
+        ("trade", TRADE.to_string()),
+        ("trade_combined", combined("bnbbtc@trade", TRADE)),
+        ("bookTicker", BOOK.to_string()),
+        ("bookTicker_combined", combined("bnbusdt@bookTicker", BOOK)),
+        ("depth20", depth.clone()),
+        ("depth20_combined", combined("btcusdt@depth@100ms", &depth)),
+    ];
+    for (name, frame) in &frames {
+        let mut g = c.benchmark_group(*name);
+        g.throughput(Throughput::Bytes(frame.len() as u64));
+        for (label, backend) in [("serde_json", Backend::SerdeJson), ("sonic_rs", Backend::SonicRs)] {
+            assert!(matches!(
+                decode_frame(frame.as_bytes(), backend),
+                Ok(Decoded::Event {
+                    event: MarketEvent::Trade(_) | MarketEvent::BookTicker(_) | MarketEvent::DepthUpdate(_),
+                    ..
+                })
+            ));
+            g.bench_function(label, |b| b.iter(|| decode_frame(black_box(frame.as_bytes()), backend)));
+        }
+        g.finish();
+    }
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

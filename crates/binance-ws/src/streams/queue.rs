@@ -1,0 +1,159 @@
+//! The bounded queue between the connection tasks and the consumer, and the raw-frame history.
+
+use std::collections::VecDeque;
+use std::task::{Context, Poll, Waker};
+
+use bytes::Bytes;
+use parking_lot::Mutex;
+use tokio::sync::Notify;
+
+use super::event::{MarketEvent, Notice, Tagged};
+
+/// What happens when the consumer falls behind and the queue is full.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Overflow {
+    /// Drop the oldest events and report how many with [`Notice::Lagged`] (connection notices are kept).
+    #[default]
+    DropOldest,
+    /// Stop reading the sockets until there is room. Nothing is dropped here, but a server that sees a
+    /// client fall too far behind disconnects it (reported as `Disconnected`).
+    Wait,
+}
+
+struct State {
+    items: VecDeque<Tagged>,
+    dropped: u64,
+    waker: Option<Waker>,
+    closed: bool,
+}
+
+pub(crate) struct Queue {
+    state: Mutex<State>,
+    capacity: usize,
+    policy: Overflow,
+    space: Notify,
+}
+
+impl Queue {
+    pub(crate) fn new(capacity: usize, policy: Overflow) -> Queue {
+        Queue {
+            state: Mutex::new(State { items: VecDeque::new(), dropped: 0, waker: None, closed: false }),
+            capacity: capacity.max(1),
+            policy,
+            space: Notify::new(),
+        }
+    }
+
+    /// Adds an item; with [`Overflow::Wait`] waits for room (notices never wait).
+    pub(crate) async fn push(&self, item: Tagged) {
+        if self.policy == Overflow::Wait && !item.event.is_notice() {
+            loop {
+                let notified = self.space.notified();
+                tokio::pin!(notified);
+                notified.as_mut().enable();
+                {
+                    let st = self.state.lock();
+                    if st.items.len() < self.capacity || st.closed {
+                        break;
+                    }
+                }
+                notified.await;
+            }
+        }
+        self.push_now(item);
+    }
+
+    /// Adds an item at once, dropping the oldest event when full.
+    pub(crate) fn push_now(&self, item: Tagged) {
+        let waker = {
+            let mut st = self.state.lock();
+            if st.closed {
+                return;
+            }
+            // Notices may exceed the capacity a little; events never do.
+            while st.items.len() >= self.capacity && !(item.event.is_notice() && st.items.len() < self.capacity + 64) {
+                match st.items.iter().position(|t| !t.event.is_notice()) {
+                    Some(i) => {
+                        st.items.remove(i);
+                        st.dropped += 1;
+                    }
+                    None => {
+                        st.items.pop_front();
+                    }
+                }
+            }
+            st.items.push_back(item);
+            st.waker.take()
+        };
+        if let Some(w) = waker {
+            w.wake();
+        }
+    }
+
+    pub(crate) fn notice(&self, n: Notice) {
+        self.push_now(Tagged { stream: None, event: MarketEvent::Notice(n) });
+    }
+
+    pub(crate) fn poll_pop(&self, cx: &mut Context<'_>) -> Poll<Option<Tagged>> {
+        let mut st = self.state.lock();
+        if st.dropped > 0 {
+            let dropped = std::mem::take(&mut st.dropped);
+            return Poll::Ready(Some(Tagged { stream: None, event: MarketEvent::Notice(Notice::Lagged { dropped }) }));
+        }
+        if let Some(item) = st.items.pop_front() {
+            drop(st);
+            if self.policy == Overflow::Wait {
+                self.space.notify_waiters();
+            }
+            return Poll::Ready(Some(item));
+        }
+        if st.closed {
+            return Poll::Ready(None);
+        }
+        st.waker = Some(cx.waker().clone());
+        Poll::Pending
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.state.lock().items.len()
+    }
+
+    pub(crate) fn close(&self) {
+        let waker = {
+            let mut st = self.state.lock();
+            st.closed = true;
+            st.waker.take()
+        };
+        self.space.notify_waiters();
+        if let Some(w) = waker {
+            w.wake();
+        }
+    }
+}
+
+/// The last N raw frames received (all connections), for debugging. Capacity 0 keeps nothing and costs nothing.
+pub(crate) struct History {
+    capacity: usize,
+    frames: Mutex<VecDeque<Bytes>>,
+}
+
+impl History {
+    pub(crate) fn new(capacity: usize) -> History {
+        History { capacity, frames: Mutex::new(VecDeque::with_capacity(capacity.min(4096))) }
+    }
+
+    pub(crate) fn push(&self, frame: &Bytes) {
+        if self.capacity == 0 {
+            return;
+        }
+        let mut f = self.frames.lock();
+        if f.len() == self.capacity {
+            f.pop_front();
+        }
+        f.push_back(frame.clone());
+    }
+
+    pub(crate) fn snapshot(&self) -> Vec<Bytes> {
+        self.frames.lock().iter().cloned().collect()
+    }
+}
