@@ -138,7 +138,7 @@ async fn receive_every_kind(feed: &mut Streams) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn combined_and_raw_connections_deliver_every_spot_stream_kind_typed() {
-    let sim = Sim::start(SimConfig::default()).await.unwrap();
+    let sim = Sim::start(SimConfig { activity: None, ..Default::default() }).await.unwrap();
     let publishing = publisher(sim.hub().clone(), &["BTCUSDT"], Duration::from_millis(100));
 
     let mut combined = connect(&sim, fast_config()).await;
@@ -154,7 +154,7 @@ async fn combined_and_raw_connections_deliver_every_spot_stream_kind_typed() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unsubscribe_list_and_properties() {
-    let sim = Sim::start(SimConfig::default()).await.unwrap();
+    let sim = Sim::start(SimConfig { activity: None, ..Default::default() }).await.unwrap();
     let publishing = publisher(sim.hub().clone(), &["BTCUSDT", "ETHUSDT"], Duration::from_millis(50));
     let mut feed = connect(&sim, fast_config()).await;
     feed.subscribe([Stream::trade("BTCUSDT"), Stream::trade("ETHUSDT"), Stream::book_ticker("BTCUSDT")]).await.unwrap();
@@ -196,7 +196,7 @@ async fn unsubscribe_list_and_properties() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn streams_beyond_the_per_connection_cap_are_sharded() {
-    let sim = Sim::start(SimConfig::default()).await.unwrap();
+    let sim = Sim::start(SimConfig { activity: None, ..Default::default() }).await.unwrap();
     let symbols = ["AAAUSDT", "BBBUSDT", "CCCUSDT", "DDDUSDT", "EEEUSDT", "FFFUSDT", "GGGUSDT"];
     let publishing = publisher(sim.hub().clone(), &symbols, Duration::from_millis(50));
     let mut feed = connect(&sim, StreamsConfig { max_streams_per_connection: 3, ..fast_config() }).await;
@@ -242,7 +242,7 @@ fn notices(log: &Mutex<Vec<Tagged>>) -> Vec<Notice> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_limiter_never_trips_1008_under_a_resubscribe_storm() {
-    let sim = Sim::start(SimConfig::default()).await.unwrap();
+    let sim = Sim::start(SimConfig { activity: None, ..Default::default() }).await.unwrap();
     // Small SUBSCRIBE messages so that every restore is a burst of 20 messages.
     let cfg = StreamsConfig { max_streams_per_message: 10, ..fast_config() };
     let feed = connect(&sim, cfg).await;
@@ -306,7 +306,7 @@ async fn the_limiter_never_trips_1008_under_a_resubscribe_storm() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reconnect_restores_subscriptions_and_is_reported() {
-    let sim = Sim::start(SimConfig::default()).await.unwrap();
+    let sim = Sim::start(SimConfig { activity: None, ..Default::default() }).await.unwrap();
     let publishing = publisher(sim.hub().clone(), &["BTCUSDT"], Duration::from_millis(30));
     let mut feed = connect(&sim, fast_config()).await;
     feed.subscribe([Stream::trade("BTCUSDT"), Stream::diff_depth("BTCUSDT", Speed::Ms100)]).await.unwrap();
@@ -337,7 +337,7 @@ async fn a_reconnect_restores_subscriptions_and_is_reported() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_slow_consumer_gets_lagged_then_events_with_bounded_memory() {
-    let sim = Sim::start(SimConfig::default()).await.unwrap();
+    let sim = Sim::start(SimConfig { activity: None, ..Default::default() }).await.unwrap();
     let cap = 50;
     let mut feed =
         connect(&sim, StreamsConfig { queue_capacity: cap, overflow: Overflow::DropOldest, ..fast_config() }).await;
@@ -381,7 +381,7 @@ async fn a_slow_consumer_gets_lagged_then_events_with_bounded_memory() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rotation_overlaps_connections_without_loss_or_duplicates() {
-    let sim = Sim::start(SimConfig::default()).await.unwrap();
+    let sim = Sim::start(SimConfig { activity: None, ..Default::default() }).await.unwrap();
     let mut cfg = fast_config();
     cfg.transport.lifetime = Some(Duration::from_millis(1500));
     cfg.rotation_overlap = Duration::from_millis(300);
@@ -434,7 +434,7 @@ async fn rotation_overlaps_connections_without_loss_or_duplicates() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn callbacks_by_pattern_and_history() {
-    let sim = Sim::start(SimConfig::default()).await.unwrap();
+    let sim = Sim::start(SimConfig { activity: None, ..Default::default() }).await.unwrap();
     let publishing = publisher(sim.hub().clone(), &["BTCUSDT", "ETHUSDT"], Duration::from_millis(20));
     let mut feed = connect(&sim, StreamsConfig { history: 5, ..fast_config() }).await;
     feed.subscribe([Stream::trade("BTCUSDT"), Stream::trade("ETHUSDT"), Stream::book_ticker("BTCUSDT")]).await.unwrap();
