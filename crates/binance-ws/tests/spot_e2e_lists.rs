@@ -39,7 +39,10 @@ async fn order_lists_placed_queried_and_canceled() {
         .await
         .unwrap();
     assert_eq!((legacy.contingency_type, legacy.list_status_type), (ContingencyType::Oco, ListStatusType::ExecStarted));
-    assert_eq!((legacy.list_order_status, legacy.list_client_order_id.as_str()), (ListOrderStatus::Executing, "legacy-oco"));
+    assert_eq!(
+        (legacy.list_order_status, legacy.list_client_order_id.as_str()),
+        (ListOrderStatus::Executing, "legacy-oco")
+    );
     assert_eq!(legacy.orders.len(), 2);
     assert_eq!(legacy.order_reports.len(), 2);
     let types: BTreeSet<_> = legacy.order_reports.iter().map(|r| r.order_type.unwrap().as_str()).collect();
@@ -49,35 +52,42 @@ async fn order_lists_placed_queried_and_canceled() {
 
     // OCO: LIMIT_MAKER above, STOP_LOSS below; RESULT reports.
     let oco = api
-        .place_oco(OcoOrderList::new(
-            "BTCUSDT",
-            Side::Sell,
-            d("0.01"),
-            OrderListLeg::limit_maker(d("53000.00")).client_order_id("oco-above"),
-            OrderListLeg::stop_loss(d("46000.00")).client_order_id("oco-below"),
+        .place_oco(
+            OcoOrderList::new(
+                "BTCUSDT",
+                Side::Sell,
+                d("0.01"),
+                OrderListLeg::limit_maker(d("53000.00")).client_order_id("oco-above"),
+                OrderListLeg::stop_loss(d("46000.00")).client_order_id("oco-below"),
+            )
+            .new_order_resp_type(NewOrderRespType::Result),
         )
-        .new_order_resp_type(NewOrderRespType::Result))
         .await
         .unwrap();
     assert_eq!(oco.contingency_type, ContingencyType::Oco);
     let above = oco.order_reports.iter().find(|r| r.client_order_id == "oco-above").unwrap();
-    assert_eq!((above.order_type, above.price, above.status), (Some(OrderType::LimitMaker), Some(d("53000")), Some(OrderStatus::New)));
+    assert_eq!(
+        (above.order_type, above.price, above.status),
+        (Some(OrderType::LimitMaker), Some(d("53000")), Some(OrderStatus::New))
+    );
     let below = oco.order_reports.iter().find(|r| r.client_order_id == "oco-below").unwrap();
     assert_eq!((below.order_type, below.conditional.stop_price), (Some(OrderType::StopLoss), Some(d("46000"))));
     cov.hit::<OcoOrderList>();
 
     // OTO: a LIMIT buy working, a LIMIT sell pending.
     let oto = api
-        .place_oto(OtoOrderList::new(
-            "BTCUSDT",
-            Side::Buy,
-            d("0.01"),
-            OrderListLeg::limit(d("48000.00")),
-            Side::Sell,
-            d("0.01"),
-            OrderListLeg::limit(d("52500.00")),
+        .place_oto(
+            OtoOrderList::new(
+                "BTCUSDT",
+                Side::Buy,
+                d("0.01"),
+                OrderListLeg::limit(d("48000.00")),
+                Side::Sell,
+                d("0.01"),
+                OrderListLeg::limit(d("52500.00")),
+            )
+            .list_client_order_id("oto-1"),
         )
-        .list_client_order_id("oto-1"))
         .await
         .unwrap();
     assert_eq!(oto.contingency_type, ContingencyType::Oto);
@@ -148,7 +158,10 @@ async fn order_lists_placed_queried_and_canceled() {
 
     // orderList.status by id and by client id.
     let s = api.order_list_status(oco.order_list_id as u64).await.unwrap();
-    assert_eq!((s.order_list_id, s.contingency_type, s.list_order_status), (oco.order_list_id, ContingencyType::Oco, ListOrderStatus::Executing));
+    assert_eq!(
+        (s.order_list_id, s.contingency_type, s.list_order_status),
+        (oco.order_list_id, ContingencyType::Oco, ListOrderStatus::Executing)
+    );
     assert_eq!(s.orders, oco.orders);
     let s2 = api.order_list_status("oto-1").await.unwrap();
     assert_eq!(s2.order_list_id, oto.order_list_id);
@@ -221,14 +234,18 @@ async fn sor_place_and_test() {
     assert_eq!(placed.len(), 1);
     let o = &placed[0];
     assert_eq!((o.status, o.executed_qty), (Some(OrderStatus::Filled), Some(d("0.02"))));
-    assert_eq!((o.conditional.used_sor, o.conditional.working_floor), (Some(true), Some(binance_ws::model::WorkingFloor::Sor)));
+    assert_eq!(
+        (o.conditional.used_sor, o.conditional.working_floor),
+        (Some(true), Some(binance_ws::model::WorkingFloor::Sor))
+    );
     let fills = o.fills.clone().unwrap();
     assert_eq!(fills.len(), 1);
     assert_eq!((fills[0].price, fills[0].qty, fills[0].trade_id), (d("50000"), d("0.02"), -1));
     assert_eq!(fills[0].match_type.as_deref(), Some("ONE_PARTY_TRADE_REPORT"));
     let limit = api
         .place_sor_order(
-            SorOrder::limit("BTCUSDT", Side::Buy, d("0.01"), d("49000.00")).new_order_resp_type(NewOrderRespType::Result),
+            SorOrder::limit("BTCUSDT", Side::Buy, d("0.01"), d("49000.00"))
+                .new_order_resp_type(NewOrderRespType::Result),
         )
         .await
         .unwrap();

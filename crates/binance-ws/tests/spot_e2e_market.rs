@@ -34,7 +34,10 @@ async fn general_methods() {
     assert_eq!(one.symbols.len(), 1);
     let btc = &one.symbols[0];
     let conf = truth.iter().find(|c| c.symbol == "BTCUSDT").unwrap();
-    assert_eq!((btc.base_asset.as_str(), btc.quote_asset.as_str()), (conf.base_asset.as_str(), conf.quote_asset.as_str()));
+    assert_eq!(
+        (btc.base_asset.as_str(), btc.quote_asset.as_str()),
+        (conf.base_asset.as_str(), conf.quote_asset.as_str())
+    );
     assert_eq!(btc.status, SymbolStatus::Trading);
     assert_eq!(btc.oco_allowed, conf.oco_allowed);
     assert_eq!(btc.opo_allowed, conf.opo_allowed);
@@ -147,17 +150,22 @@ async fn market_data_agrees_with_the_book_and_the_trades() {
     assert_eq!(agg.last().unwrap().last_trade_id, recent[2].id);
     cov.hit::<AggregateTrades>();
 
-    // klines and uiKlines: one candle with the trades' open/high/low/close and volume.
+    // klines and uiKlines: the candles (one, unless the trades straddled a minute) carry the trades'
+    // open/high/low/close and volume.
     for ui in [false, true] {
-        let k = if ui {
+        let ks = if ui {
             api.ui_klines("BTCUSDT", Interval::M1).await.unwrap()
         } else {
             api.klines("BTCUSDT", Interval::M1).await.unwrap()
         };
-        let k = k.last().expect("a candle");
-        assert_eq!((k.open, k.high, k.low, k.close), (d("50000"), d("50010"), d("50000"), d("50010")));
-        assert_eq!((k.volume, k.quote_volume, k.trades), (volume, quote_volume, 3));
-        assert_eq!(k.close_time, k.open_time + 59_999);
+        let (first, last) = (ks.first().expect("a candle"), ks.last().unwrap());
+        let high = ks.iter().map(|k| k.high).max().unwrap();
+        let low = ks.iter().map(|k| k.low).min().unwrap();
+        assert_eq!((first.open, high, low, last.close), (d("50000"), d("50010"), d("50000"), d("50010")));
+        let sum = |f: fn(&Kline) -> Decimal| ks.iter().map(f).sum::<Decimal>();
+        assert_eq!((sum(|k| k.volume), sum(|k| k.quote_volume)), (volume, quote_volume));
+        assert_eq!(ks.iter().map(|k| k.trades).sum::<u64>(), 3);
+        assert!(ks.iter().all(|k| k.close_time == k.open_time + 59_999));
     }
     cov.hit::<Klines>();
     cov.hit::<UiKlines>();

@@ -31,11 +31,8 @@ async fn orders_of_every_type_and_their_queries() {
     // order.test, with and without commission rates.
     let t = api.test_order(NewOrder::limit("BTCUSDT", Side::Buy, d("0.01"), d("48000.00"))).await.unwrap();
     assert_eq!(t, TestOrderResponse::default(), "empty without computeCommissionRates");
-    let t = api
-        .test_order(NewOrder::market("BTCUSDT", Side::Buy, d("0.01")))
-        .compute_commission_rates(true)
-        .await
-        .unwrap();
+    let t =
+        api.test_order(NewOrder::market("BTCUSDT", Side::Buy, d("0.01"))).compute_commission_rates(true).await.unwrap();
     let commission = api.account_commission("BTCUSDT").await.unwrap();
     let std = t.standard_commission_for_order.expect("standard rates");
     assert_eq!((std.maker, std.taker), (commission.standard_commission.maker, commission.standard_commission.taker));
@@ -51,7 +48,10 @@ async fn orders_of_every_type_and_their_queries() {
         )
         .await
         .unwrap();
-    assert_eq!((limit.symbol.as_str(), limit.client_order_id.as_str(), limit.order_list_id), ("BTCUSDT", "e2e-limit", -1));
+    assert_eq!(
+        (limit.symbol.as_str(), limit.client_order_id.as_str(), limit.order_list_id),
+        ("BTCUSDT", "e2e-limit", -1)
+    );
     assert!(limit.status.is_none() && limit.price.is_none() && limit.fills.is_none(), "{limit:?}");
     // LIMIT_MAKER, RESULT: the order's state, no fills.
     let maker_only = api
@@ -128,7 +128,8 @@ async fn orders_of_every_type_and_their_queries() {
     // Balances after the fills: the exchange's truth moved by exactly what the replies say.
     let (btc1, usdt1) = (truth_balance(&sim, ED_KEY, "BTC"), truth_balance(&sim, ED_KEY, "USDT"));
     let my_trades = api.my_trades("BTCUSDT").await.unwrap();
-    let comm = |asset: &str| my_trades.iter().filter(|t| t.commission_asset == asset).map(|t| t.commission).sum::<Decimal>();
+    let comm =
+        |asset: &str| my_trades.iter().filter(|t| t.commission_asset == asset).map(|t| t.commission).sum::<Decimal>();
     let btc_in = d("0.02") + d("0.01") - d("0.01"); // bought, bought, sold
     let usdt_in = d("490") - d("1000") - d("500");
     assert_eq!(btc1.0 + btc1.1, btc0.0 + btc0.1 + btc_in - comm("BTC"), "BTC total");
@@ -142,7 +143,10 @@ async fn orders_of_every_type_and_their_queries() {
     // myTrades: the FULL fills of the market order and the IOC, the quote order's trade; ids and order ids.
     assert_eq!(my_trades.len(), 3, "{my_trades:?}");
     assert_eq!(my_trades[0].order_id, market.order_id);
-    assert_eq!((my_trades[0].price, my_trades[0].qty, my_trades[0].is_buyer, my_trades[0].is_maker), (d("50000"), d("0.02"), true, false));
+    assert_eq!(
+        (my_trades[0].price, my_trades[0].qty, my_trades[0].is_buyer, my_trades[0].is_maker),
+        (d("50000"), d("0.02"), true, false)
+    );
     assert_eq!(my_trades[0].id as i64, fills[0].trade_id);
     assert_eq!(my_trades[0].commission, fills[0].commission);
     assert_eq!((my_trades[1].order_id, my_trades[1].is_buyer), (quote.order_id, false));
@@ -154,7 +158,10 @@ async fn orders_of_every_type_and_their_queries() {
     // order.status by id and by client id.
     let s = api.order_status("BTCUSDT", limit.order_id).await.unwrap();
     assert_eq!((s.status, s.price, s.orig_qty, s.executed_qty), (OrderStatus::New, d("48000"), d("0.01"), d("0")));
-    assert_eq!((s.time_in_force, s.order_type, s.side, s.is_working), (TimeInForce::Gtc, OrderType::Limit, Side::Buy, true));
+    assert_eq!(
+        (s.time_in_force, s.order_type, s.side, s.is_working),
+        (TimeInForce::Gtc, OrderType::Limit, Side::Buy, true)
+    );
     let by_client = api.order_status("BTCUSDT", "e2e-limit").await.unwrap();
     assert_eq!(by_client, s);
     let s = api.order_status("BTCUSDT", market.order_id).await.unwrap();
@@ -168,7 +175,8 @@ async fn orders_of_every_type_and_their_queries() {
     let open = api.open_orders_status().symbol("BTCUSDT").await.unwrap();
     let ids: BTreeSet<u64> = open.iter().map(|o| o.order_id).collect();
     assert_eq!(ids, truth_open(&sim, ED_KEY));
-    let expected: BTreeSet<u64> = [limit.order_id, maker_only.order_id, stop.order_id, stop_limit.order_id, tp.order_id, tpl.order_id].into();
+    let expected: BTreeSet<u64> =
+        [limit.order_id, maker_only.order_id, stop.order_id, stop_limit.order_id, tp.order_id, tpl.order_id].into();
     assert_eq!(ids, expected);
     assert_eq!(api.open_orders_status().await.unwrap().len(), expected.len());
     cov.hit::<OpenOrdersStatus>();
@@ -185,7 +193,10 @@ async fn orders_of_every_type_and_their_queries() {
     // order.cancel by id and by client id; afterwards CANCELED, and off the exchange's open orders.
     let c = api.cancel_order("BTCUSDT", limit.order_id).await.unwrap();
     let CancelResult::Order(c) = c else { panic!("a single order: {c:?}") };
-    assert_eq!((c.status, c.order_id, c.orig_client_order_id.as_deref()), (OrderStatus::Canceled, limit.order_id, Some("e2e-limit")));
+    assert_eq!(
+        (c.status, c.order_id, c.orig_client_order_id.as_deref()),
+        (OrderStatus::Canceled, limit.order_id, Some("e2e-limit"))
+    );
     assert_eq!(api.order_status("BTCUSDT", limit.order_id).await.unwrap().status, OrderStatus::Canceled);
     let c = api.cancel_order("BTCUSDT", tp.client_order_id.as_str()).new_client_order_id("e2e-cxl").await.unwrap();
     let CancelResult::Order(c) = c else { panic!("a single order: {c:?}") };
@@ -207,9 +218,9 @@ async fn orders_of_every_type_and_their_queries() {
     let open_before = truth_open(&sim, ED_KEY);
     let last_id = api.all_orders("BTCUSDT").await.unwrap().iter().map(|o| o.order_id).max();
     for bad in [
-        NewOrder::limit("BTCUSDT", Side::Buy, d("0.01"), d("48000.005")),  // off the tick size
+        NewOrder::limit("BTCUSDT", Side::Buy, d("0.01"), d("48000.005")), // off the tick size
         NewOrder::limit("BTCUSDT", Side::Buy, d("0.000001"), d("48000.00")), // below the lot step
-        NewOrder::limit("BTCUSDT", Side::Buy, d("0.0001"), d("48000.00")),  // notional 4.8 < 5
+        NewOrder::limit("BTCUSDT", Side::Buy, d("0.0001"), d("48000.00")), // notional 4.8 < 5
     ] {
         let err = api.place_order(bad.clone()).await.unwrap_err();
         assert!(matches!(err, Error::Validation(_)), "{bad:?}: {err}");
@@ -246,7 +257,10 @@ async fn cancel_replace_amend_and_cancel_all() {
     assert_eq!((r.cancel_result, r.new_order_result), (CancelReplaceResult::Success, CancelReplaceResult::Success));
     assert_eq!((r.cancel_response.order_id, r.cancel_response.status), (first.order_id, OrderStatus::Canceled));
     assert_eq!(r.cancel_response.client_order_id, "cr-1-cxl");
-    assert_eq!((r.new_order_response.client_order_id.as_str(), r.new_order_response.status), ("cr-2", Some(OrderStatus::New)));
+    assert_eq!(
+        (r.new_order_response.client_order_id.as_str(), r.new_order_response.status),
+        ("cr-2", Some(OrderStatus::New))
+    );
     let second = r.new_order_response.order_id;
     assert_eq!(api.order_status("ETHUSDT", first.order_id).await.unwrap().status, OrderStatus::Canceled);
     assert_eq!(api.order_status("ETHUSDT", second).await.unwrap().price, d("2001"));
@@ -268,7 +282,10 @@ async fn cancel_replace_amend_and_cancel_all() {
     // amend keepPriority: quantity down, same order id, the book level shrinks.
     let a = api.amend_order("ETHUSDT", second, d("0.2500")).new_client_order_id("cr-2-amended").await.unwrap();
     assert_eq!((a.amended_order.order_id, a.amended_order.qty), (second, d("0.25")));
-    assert_eq!((a.amended_order.orig_client_order_id.as_str(), a.amended_order.client_order_id.as_str()), ("cr-2", "cr-2-amended"));
+    assert_eq!(
+        (a.amended_order.orig_client_order_id.as_str(), a.amended_order.client_order_id.as_str()),
+        ("cr-2", "cr-2-amended")
+    );
     assert_eq!(a.amended_order.status, OrderStatus::New);
     assert!(a.list_status.is_none());
     assert_eq!(api.order_status("ETHUSDT", second).await.unwrap().orig_qty, d("0.25"));
