@@ -222,7 +222,8 @@ fn every_documented_success_response_decodes() {
         // symbol that never had a reference price as status 200 with an error object
         // (`{"code": -2043, "msg": ...}`) as its `result`, while `referencePrice.calculation`
         // documents the same condition as status 400. Such a reply cannot be a `ReferencePrice`;
-        // it is skipped here on purpose (callers see a decode error, or can use `Api::call`).
+        // it is skipped here on purpose (the engine turns it into `Error::Api` with code -2043, see
+        // `ApiClient::request`; `Api::call` returns it raw).
         if m == "referencePrice" && result.get("code").is_some() && result.get("msg").is_some() {
             println!("note: {m} (line {}): status-200 example carrying an error object, not decoded", block.line);
             continue;

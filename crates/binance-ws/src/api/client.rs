@@ -184,7 +184,24 @@ impl ApiClient {
         let reply = self.send(method, params, security, true).await?.expect("a waited request has a reply");
         let range = reply.result.ok_or_else(|| Error::decode("response", "no `result`", &reply.frame))?;
         let body = &reply.frame[range];
-        serde_json::from_slice(body).map_err(|e| Error::decode("response result", e, body))
+        serde_json::from_slice(body).map_err(|e| {
+            // Binance documents some errors as status 200 with an error object as the `result`
+            // (web-socket-api.md, "Query Reference Price": "If no reference price has ever been set",
+            // `{"code": -2043, "msg": ...}`): when that is what failed to decode, it is that error.
+            #[derive(serde::Deserialize)]
+            #[serde(deny_unknown_fields)]
+            struct ErrorResult {
+                code: i64,
+                msg: String,
+            }
+            match serde_json::from_slice::<ErrorResult>(body) {
+                Ok(ErrorResult { code, msg }) if code < 0 => {
+                    ApiError { method: method.to_string(), status: reply.status, code, msg, retry_after_ms: None }
+                        .into()
+                }
+                _ => Error::decode("response result", e, body),
+            }
+        })
     }
 
     /// Any method, untyped: signed when `security` asks; returns the raw `result`.
