@@ -22,6 +22,8 @@ pub enum ChaosKind {
     Malformed,
     /// Announce `serverShutdown`.
     ServerShutdown,
+    /// Leave out one depth update on every stream connection (a sequence gap).
+    Gap,
     /// Refuse new connections for this long.
     Refuse(Duration),
     /// Delay API replies by this much, until the next fault.
@@ -62,11 +64,12 @@ impl FromStr for ChaosKind {
             "stall" => ChaosKind::Stall(arg_or(2000)?),
             "malformed" => ChaosKind::Malformed,
             "shutdown" => ChaosKind::ServerShutdown,
+            "gap" => ChaosKind::Gap,
             "refuse" => ChaosKind::Refuse(arg_or(500)?),
             "delay" => ChaosKind::Delay(arg_or(50)?),
             other => {
                 return Err(format!(
-                    "unknown fault `{other}` (drop, stall[:D], malformed, shutdown, refuse[:D], delay[:D])"
+                    "unknown fault `{other}` (drop, stall[:D], malformed, shutdown, gap, refuse[:D], delay[:D])"
                 ))
             }
         })
@@ -118,10 +121,11 @@ impl Chaos {
                 tokio::time::sleep(wait).await;
                 let f: &Faults = &sim.faults;
                 match kind {
-                    ChaosKind::Drop => f.inject(ConnFault::Drop),
-                    ChaosKind::Stall(d) => f.inject(ConnFault::Stall(d)),
-                    ChaosKind::Malformed => f.inject(ConnFault::Malformed),
-                    ChaosKind::ServerShutdown => f.inject(ConnFault::ServerShutdown),
+                    ChaosKind::Drop => sim.inject(ConnFault::Drop),
+                    ChaosKind::Stall(d) => sim.inject(ConnFault::Stall(d)),
+                    ChaosKind::Malformed => sim.inject(ConnFault::Malformed),
+                    ChaosKind::ServerShutdown => sim.inject(ConnFault::ServerShutdown),
+                    ChaosKind::Gap => sim.inject(ConnFault::SkipDepthUpdate),
                     ChaosKind::Refuse(d) => f.refuse_connections(d),
                     ChaosKind::Delay(d) => f.delay_replies(d),
                 }
@@ -138,10 +142,11 @@ mod tests {
 
     #[test]
     fn parses_a_schedule_and_plans_the_same_faults_for_the_same_seed() {
-        let c: Chaos =
-            "every=200ms,seed=7,limit=10,kinds=drop+stall:2s+malformed+shutdown+refuse:500ms+delay".parse().unwrap();
+        let c: Chaos = "every=200ms,seed=7,limit=10,kinds=drop+stall:2s+malformed+shutdown+refuse:500ms+delay+gap"
+            .parse()
+            .unwrap();
         assert_eq!(c.every, Duration::from_millis(200));
-        assert_eq!(c.kinds.len(), 6);
+        assert_eq!(c.kinds.len(), 7);
         assert_eq!(c.kinds[1], ChaosKind::Stall(Duration::from_secs(2)));
         assert_eq!(c.kinds[5], ChaosKind::Delay(Duration::from_millis(50)));
         let a = c.plan(50);

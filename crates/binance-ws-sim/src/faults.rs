@@ -18,6 +18,8 @@ pub enum ConnFault {
     Malformed,
     /// Send the `serverShutdown` event (and keep serving until the client leaves).
     ServerShutdown,
+    /// Stream connections leave out their next depth diff: a sequence gap.
+    SkipDepthUpdate,
 }
 
 /// One fault that was applied.

@@ -62,6 +62,12 @@ pub struct SimShared {
 }
 
 impl SimShared {
+    /// Applies `fault` to every live connection: the WebSocket API's and the streams'.
+    pub fn inject(&self, fault: crate::faults::ConnFault) {
+        self.faults.inject(fault.clone());
+        self.hub.inject(fault);
+    }
+
     pub(crate) fn next_conn_id(&self) -> u64 {
         self.conn_ids.fetch_add(1, Ordering::Relaxed) + 1
     }
@@ -238,6 +244,11 @@ impl Sim {
     /// The Spot WebSocket API endpoint.
     pub fn api_url(&self) -> String {
         format!("ws://{}/ws-api/v3", self.addr)
+    }
+
+    /// Applies `fault` to every live connection, API and streams alike (see [`SimShared::inject`]).
+    pub fn inject(&self, fault: crate::faults::ConnFault) {
+        self.shared.inject(fault);
     }
 
     /// Fault injection and its log.

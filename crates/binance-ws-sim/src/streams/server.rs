@@ -12,6 +12,7 @@ use tokio_websockets::{CloseCode, Message, WebSocketStream};
 
 use super::session::{SessionConfig, StreamSession};
 use crate::exchange::events::MarketEvent;
+use crate::faults::ConnFault;
 use crate::market::MarketState;
 
 /// Timings and limits of the stream server.
@@ -49,7 +50,7 @@ struct HubInner {
     tx: broadcast::Sender<Arc<MarketEvent>>,
     shutdown: watch::Sender<u64>,
     /// Bumped by [`StreamHub::drop_connections`]: every open connection ends without a close frame.
-    kick: watch::Sender<u64>,
+    faults: broadcast::Sender<ConnFault>,
     cfg: StreamServerConfig,
 }
 
@@ -69,8 +70,8 @@ impl StreamHub {
     pub fn with_config(state: MarketState, cfg: StreamServerConfig) -> StreamHub {
         let (tx, _) = broadcast::channel(cfg.event_buffer.max(1));
         let (shutdown, _) = watch::channel(0);
-        let (kick, _) = watch::channel(0);
-        StreamHub { inner: Arc::new(HubInner { state: Arc::new(Mutex::new(state)), tx, shutdown, kick, cfg }) }
+        let (faults, _) = broadcast::channel(64);
+        StreamHub { inner: Arc::new(HubInner { state: Arc::new(Mutex::new(state)), tx, shutdown, faults, cfg }) }
     }
 
     /// The shared market state (also read by the WebSocket API's market-data methods).
@@ -106,7 +107,13 @@ impl StreamHub {
     /// Fault hook: drops every open stream connection at once, without a close frame (as a network failure
     /// would). New connections are accepted as usual.
     pub fn drop_connections(&self) {
-        self.inner.kick.send_modify(|n| *n += 1);
+        self.inject(ConnFault::Drop);
+    }
+
+    /// Applies a fault to every open stream connection: drop, stall, a malformed frame, `serverShutdown`,
+    /// or a skipped depth update (a sequence gap the client must detect).
+    pub fn inject(&self, fault: ConnFault) {
+        let _ = self.inner.faults.send(fault);
     }
 
     /// Number of connections currently listening.
@@ -135,6 +142,17 @@ async fn close<S: AsyncRead + AsyncWrite + Unpin>(ws: &mut WebSocketStream<S>, c
     let _ = ws.send(Message::close(Some(code), truncate(reason, 123))).await;
     // Wait (briefly) for the peer's close frame so that the close handshake completes.
     let _ = tokio::time::timeout(Duration::from_secs(2), async { while let Some(Ok(_)) = ws.next().await {} }).await;
+}
+
+/// Removes the first depth diff frame when a SkipDepthUpdate fault is pending.
+fn skip_one_depth(mut frames: Vec<String>, pending: &mut bool) -> Vec<String> {
+    if *pending {
+        if let Some(i) = frames.iter().position(|f| f.contains("\"e\":\"depthUpdate\"")) {
+            frames.remove(i);
+            *pending = false;
+        }
+    }
+    frames
 }
 
 async fn send_all<S: AsyncRead + AsyncWrite + Unpin>(
@@ -170,7 +188,9 @@ pub async fn serve_stream_connection<S: AsyncRead + AsyncWrite + Unpin + Send>(
     // Subscribe to the feed first so that nothing published from here on is missed.
     let mut rx = hub.inner.tx.subscribe();
     let mut shutdown_rx = hub.inner.shutdown.subscribe();
-    let mut kick_rx = hub.inner.kick.subscribe();
+    let mut fault_rx = hub.inner.faults.subscribe();
+    // Set by a SkipDepthUpdate fault: the next depth diff frame is not sent.
+    let mut skip_depth = false;
     let mut session = match StreamSession::from_path(path_and_query, cfg.session.clone(), now_ms()) {
         Ok(s) => s,
         Err(e) => {
@@ -228,7 +248,7 @@ pub async fn serve_stream_connection<S: AsyncRead + AsyncWrite + Unpin + Send>(
                             let st = hub.inner.state.lock();
                             session.frames_for(&ev, &st, now_ms())
                         };
-                        if send_all(&mut ws, frames).await.is_err() {
+                        if send_all(&mut ws, skip_one_depth(frames, &mut skip_depth)).await.is_err() {
                             return;
                         }
                     }
@@ -248,7 +268,7 @@ pub async fn serve_stream_connection<S: AsyncRead + AsyncWrite + Unpin + Send>(
                     let st = hub.inner.state.lock();
                     session.on_tick(&st, now_ms())
                 };
-                if send_all(&mut ws, frames).await.is_err() {
+                if send_all(&mut ws, skip_one_depth(frames, &mut skip_depth)).await.is_err() {
                     return;
                 }
                 if let Some(sent) = &awaiting {
@@ -274,7 +294,31 @@ pub async fn serve_stream_connection<S: AsyncRead + AsyncWrite + Unpin + Send>(
                     return;
                 }
             }
-            _ = kick_rx.changed() => return,
+            fault = fault_rx.recv() => match fault {
+                Ok(ConnFault::Drop) => return,
+                Ok(ConnFault::Stall(d)) => {
+                    // Read nothing and send nothing until the stall ends (a drop still ends it).
+                    let until = Instant::now() + d;
+                    loop {
+                        tokio::select! {
+                            _ = tokio::time::sleep_until(until) => break,
+                            f = fault_rx.recv() => if matches!(f, Ok(ConnFault::Drop)) { return },
+                        }
+                    }
+                }
+                Ok(ConnFault::Malformed) => {
+                    if ws.send(Message::text("{\"e\":")).await.is_err() {
+                        return;
+                    }
+                }
+                Ok(ConnFault::ServerShutdown) => {
+                    if ws.send(Message::text(session.shutdown_frame(now_ms()))).await.is_err() {
+                        return;
+                    }
+                }
+                Ok(ConnFault::SkipDepthUpdate) => skip_depth = true,
+                Err(_) => {}
+            },
             changed = shutdown_rx.changed() => {
                 if changed.is_err() {
                     continue;

@@ -292,7 +292,8 @@ where
                     let ev = json!({"event": {"e": "serverShutdown", "E": sim.clock.now_ms()}}).to_string();
                     if ws.send(Message::text(ev)).await.is_err() { return; }
                 }
-                Err(_) => {}
+                // Stream-only faults.
+                Ok(ConnFault::SkipDepthUpdate) | Err(_) => {}
             },
             _ = sleep_until(next_ping) => {
                 if ws.send(Message::ping("sim")).await.is_err() { return; }
