@@ -114,9 +114,9 @@ pub async fn run(args: ApiArgs, global: &Global) -> anyhow::Result<i32> {
         .with_context(|| format!("connecting to {url}"))?;
     let result: Value = api.request(&args.method, params, security).await?;
     if global.json {
-        println!("{}", serde_json::to_string(&result)?);
+        style::out(&serde_json::to_string(&result)?);
     } else {
-        println!("{}", serde_json::to_string_pretty(&result)?);
+        style::out(&serde_json::to_string_pretty(&result)?);
         if let Some((count, limit)) = api.rate_limits().request_weight() {
             eprintln!("{}", style::dim(&format!("request weight: {count}/{limit} per minute")));
         }

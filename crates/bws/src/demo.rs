@@ -21,7 +21,10 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<i32> {
     let pause = if args.fast { Duration::ZERO } else { Duration::from_millis(400) };
 
     style::heading("Local exchange");
-    let sim = Sim::start(SimConfig::default()).await.context("starting the local exchange")?;
+    // A busier market than the default, so that a short demo has trades, klines and tickers to show.
+    let activity = binance_ws_sim::config::Activity { ops_per_sec: 200.0, ..Default::default() };
+    let config = SimConfig { activity: Some(activity), ..Default::default() };
+    let sim = Sim::start(config).await.context("starting the local exchange")?;
     style::ok(&format!("listening at {} with simulated traders in BTCUSDT, ETHUSDT, BNBUSDT", sim.base_url()));
     // Let the simulated market build some history for the streams and tickers below.
     tokio::time::sleep(Duration::from_millis(300).max(pause)).await;
@@ -34,7 +37,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<i32> {
     tokio::time::sleep(pause).await;
     dex(&sim).await?;
 
-    println!("\n{} in {:.1?}", style::green("demo finished"), started.elapsed());
+    style::out(&format!("\n{} in {:.1?}", style::green("demo finished"), started.elapsed()));
     Ok(0)
 }
 
@@ -44,9 +47,14 @@ async fn web_socket_api(sim: &Sim) -> anyhow::Result<Api> {
     style::ok(&format!("credentials loaded: {creds:?} (secrets never printed)"));
     let api = Api::connect(&Env::Local(sim.base_url()), Some(creds)).await?;
     style::ok(&format!("connected; Ed25519 session logged on: {}", api.client().is_logged_on()));
-    let t0 = Instant::now();
-    api.ping().await?;
-    style::ok(&format!("ping round trip {:?}", t0.elapsed()));
+    let mut rtts = Vec::with_capacity(200);
+    for _ in 0..200 {
+        let t0 = Instant::now();
+        api.ping().await?;
+        rtts.push(t0.elapsed());
+    }
+    rtts.sort();
+    style::ok(&format!("200 pings: median round trip {:?}, worst {:?}", rtts[100], rtts[199]));
     let time = api.time().await?;
     style::ok(&format!("server time {} (clock offset {} ms)", time.server_time, api.client().time_offset_ms()));
     Ok(api)

@@ -10,16 +10,16 @@ use crate::style;
 pub async fn run(args: SimArgs) -> anyhow::Result<i32> {
     let config = SimConfig { bind: (args.host, args.port).into(), seed: args.seed, ..Default::default() };
     let sim = Sim::start(config).await.context("starting the local exchange")?;
-    println!("{}", style::bold("local exchange running (Ctrl-C to stop)"));
-    println!("  WebSocket API     {}", sim.api_url());
-    println!("  streams (raw)     {}/ws/<stream>", sim.base_url());
-    println!("  streams (combined){}/stream?streams=<a>/<b>", sim.base_url());
-    println!("  test HMAC key     {DEFAULT_HMAC_API_KEY}");
-    println!("  test HMAC secret  {DEFAULT_HMAC_SECRET}");
+    style::out(&style::bold("local exchange running (Ctrl-C to stop)"));
+    style::out(&format!("  WebSocket API     {}", sim.api_url()));
+    style::out(&format!("  streams (raw)     {}/ws/<stream>", sim.base_url()));
+    style::out(&format!("  streams (combined){}/stream?streams=<a>/<b>", sim.base_url()));
+    style::out(&format!("  test HMAC key     {DEFAULT_HMAC_API_KEY}"));
+    style::out(&format!("  test HMAC secret  {DEFAULT_HMAC_SECRET}"));
     println!(
         "  test Ed25519 key  {DEFAULT_ED25519_API_KEY} (private key: the published test key, see `bws sim --help`)"
     );
     tokio::signal::ctrl_c().await.context("waiting for Ctrl-C")?;
-    println!("stopped");
+    style::out("stopped");
     Ok(0)
 }

@@ -34,14 +34,24 @@ pub fn dim(text: &str) -> String {
     paint("2", text)
 }
 
+/// Writes a line to stdout; a closed pipe (`bws demo | head`) ends the program quietly instead of panicking.
+pub fn out(line: &str) {
+    use std::io::Write;
+    if let Err(e) = writeln!(std::io::stdout().lock(), "{line}") {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+    }
+}
+
 /// A section heading.
 pub fn heading(text: &str) {
-    println!("\n{}", bold(&format!("== {text}")));
+    out(&format!("\n{}", bold(&format!("== {text}"))));
 }
 
 /// A passed step.
 pub fn ok(text: &str) {
-    println!("  {} {text}", green("✔"));
+    out(&format!("  {} {text}", green("✔")));
 }
 
 /// The error line printed for a failed command.

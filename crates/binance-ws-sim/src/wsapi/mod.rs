@@ -231,6 +231,18 @@ where
     let mut outbox: VecDeque<(Instant, String)> = VecDeque::new();
     loop {
         let pong_at = pong_deadline.unwrap_or_else(far_future);
+        // Send whatever is due now, without waiting for a timer tick (a zero delay must cost nothing).
+        while outbox.front().is_some_and(|(t, _)| *t <= Instant::now()) {
+            let Some((_, out)) = outbox.pop_front() else { break };
+            if ws.send(Message::text(out)).await.is_err() {
+                return;
+            }
+            frames_sent += 1;
+            if frame_budget.is_some_and(|n| frames_sent >= n) {
+                sim.faults.record(conn_id, format!("dropped after {frames_sent} frames"));
+                return;
+            }
+        }
         let send_at = outbox.front().map(|(t, _)| *t).unwrap_or_else(far_future);
         tokio::select! {
             msg = ws.next() => {
@@ -255,17 +267,8 @@ where
                     return;
                 }
             },
-            _ = sleep_until(send_at) => {
-                let Some((_, out)) = outbox.pop_front() else { continue };
-                if ws.send(Message::text(out)).await.is_err() {
-                    return;
-                }
-                frames_sent += 1;
-                if frame_budget.is_some_and(|n| frames_sent >= n) {
-                    sim.faults.record(conn_id, format!("dropped after {frames_sent} frames"));
-                    return;
-                }
-            }
+            // Wakes the loop when a delayed reply is due; the top of the loop sends it.
+            _ = sleep_until(send_at) => {}
             fault = faults.recv() => match fault {
                 Ok(ConnFault::Drop) => { sim.faults.record(conn_id, "dropped".into()); return; }
                 Ok(ConnFault::Stall(d)) => {
