@@ -178,6 +178,9 @@ fn median(v: &mut [f64]) -> f64 {
     v[v.len() / 2]
 }
 
+/// A labelled decoding variant, called once per call.
+type Variant<'a> = (&'static str, Box<dyn Fn() + 'a>);
+
 /// The four variants in alternating blocks of about 5 ms each, 31 rounds, order rotated every round.
 fn paired<T: DeserializeOwned>(name: &str, frame: &[u8]) {
     // `-- --paired-only NAME` runs the one message (for profiling).
@@ -186,7 +189,7 @@ fn paired<T: DeserializeOwned>(name: &str, frame: &[u8]) {
         return;
     }
     let body = result_slice(frame);
-    let variants: [(&str, Box<dyn Fn()>); 4] = [
+    let variants: [Variant; 4] = [
         ("one_pass", Box::new(|| drop(black_box(decode_reply::<T>(black_box(frame)).unwrap())))),
         ("value_then_typed", Box::new(|| drop(black_box(double_parse::<T>(black_box(frame)))))),
         ("serde_result_only", Box::new(|| drop(black_box(serde_json::from_slice::<T>(black_box(body)).unwrap())))),

@@ -18,7 +18,7 @@
 //!   hidden behind the server's.
 //!
 //! `cargo run --release --manifest-path peers/sdk-compare/Cargo.toml -- [--pings 5000] [--block 250]
-//!  [--in-flight 100] [--pipelined 20000] [--rounds 6] [--workers 2]`
+//!  [--in-flight 100] [--pipelined 20000] [--rounds 6] [--workers 2] [--profile-ours N]`
 
 use std::time::{Duration, Instant};
 
@@ -40,10 +40,13 @@ struct Args {
     pipelined: usize,
     rounds: usize,
     workers: usize,
+    /// Only `binance-ws` against `echo`: this many sequential, then pipelined pings (for `perf record`).
+    profile_ours: usize,
 }
 
 fn args() -> Result<Args> {
-    let mut a = Args { pings: 5000, block: 250, in_flight: 100, pipelined: 20_000, rounds: 6, workers: 2 };
+    let mut a =
+        Args { pings: 5000, block: 250, in_flight: 100, pipelined: 20_000, rounds: 6, workers: 2, profile_ours: 0 };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let value: usize = it.next().with_context(|| format!("{flag} needs a value"))?.parse()?;
@@ -54,6 +57,7 @@ fn args() -> Result<Args> {
             "--pipelined" => a.pipelined = value,
             "--rounds" => a.rounds = value,
             "--workers" => a.workers = value,
+            "--profile-ours" => a.profile_ours = value,
             other => anyhow::bail!("unknown flag {other}"),
         }
     }
@@ -168,6 +172,21 @@ async fn run(a: Args) -> Result<()> {
     // No request-weight limit: the benchmark sends far more than 6000 weight a minute.
     let sim = Sim::start(SimConfig { weight_per_minute: u64::MAX / 4, ..Default::default() }).await?;
     let echo = start_echo().await?;
+    if a.profile_ours > 0 {
+        let ours = Client::Ours(binance_ws::spot::Api::connect(&Env::Custom(echo), None).await?);
+        let t = Instant::now();
+        for _ in 0..a.profile_ours {
+            ours.ping().await?;
+        }
+        println!(
+            "binance-ws vs echo: {} pings, mean {:.1} µs",
+            a.profile_ours,
+            us(t.elapsed()) / a.profile_ours as f64
+        );
+        let rps = ours.pipelined(a.profile_ours, a.in_flight).await?;
+        println!("binance-ws vs echo: {} pings, {} in flight, {rps:.0} req/s", a.profile_ours, a.in_flight);
+        return Ok(());
+    }
     println!("local exchange (sim) at {}, echo server at {echo}", sim.api_url());
     compare("sim", &sim.api_url(), &a).await?;
     compare("echo", &echo, &a).await?;
