@@ -13,6 +13,17 @@ pub use ratelimit::{RateLimitUsage, RateLimits};
 /// The parameters of a request. A sorted map, which is also the order the signature payload needs.
 pub type Params = serde_json::Map<String, serde_json::Value>;
 
+/// Decodes a whole reply frame into `T` the way a waiting request does: one pass over the envelope
+/// (borrowing `result` as raw JSON, reading `rateLimits`), then `result` straight into `T`.
+/// Public only for benchmarks and tests (`benches/decode_api.rs`); not part of the API.
+#[doc(hidden)]
+pub fn decode_reply<T: serde::de::DeserializeOwned>(frame: &[u8]) -> crate::Result<T> {
+    let env = envelope::Envelope::parse(frame).map_err(|e| crate::Error::decode("response", e, frame))?;
+    let range = env.result_range(frame).ok_or_else(|| crate::Error::decode("response", "no `result`", frame))?;
+    let body = &frame[range];
+    serde_json::from_slice(body).map_err(|e| crate::Error::decode("response result", e, body))
+}
+
 /// How a request is authorized, from the method's security type in the docs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Security {
