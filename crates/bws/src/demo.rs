@@ -7,9 +7,11 @@ use binance_ws::api::{ApiEvent, Security};
 use binance_ws::dex::{one_off, DexEnv};
 use binance_ws::model::{Interval, NewOrderRespType, Side};
 use binance_ws::spot::{Api, NewOrder};
+use binance_ws::streams::{MarketEvent as StreamEvent, Speed, Stream, Streams};
 use binance_ws::{Credentials, Env};
 use binance_ws_sim::config::{DEFAULT_ED25519_API_KEY, DEFAULT_ED25519_PRIVATE_PEM};
 use binance_ws_sim::{Sim, SimConfig};
+use futures::StreamExt;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
@@ -32,6 +34,8 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<i32> {
     let api = web_socket_api(&sim).await?;
     tokio::time::sleep(pause).await;
     market_data(&api).await?;
+    tokio::time::sleep(pause).await;
+    streams(&sim).await?;
     tokio::time::sleep(pause).await;
     trading(&api).await?;
     tokio::time::sleep(pause).await;
@@ -79,6 +83,32 @@ async fn market_data(api: &Api) -> anyhow::Result<()> {
     style::ok(&format!("untyped call avgPrice: {raw}"));
     if let Some((count, limit)) = api.client().rate_limits().request_weight() {
         style::ok(&format!("request weight used {count} of {limit} per minute"));
+    }
+    Ok(())
+}
+
+async fn streams(sim: &Sim) -> anyhow::Result<()> {
+    style::heading("Market streams, typed, one pass from the frame");
+    let wanted =
+        [Stream::trade("BTCUSDT"), Stream::book_ticker("BTCUSDT"), Stream::diff_depth("BTCUSDT", Speed::Ms100)];
+    let mut feed = Streams::connect_url(&sim.base_url()).await?.subscribed(wanted).await?;
+    let (mut trades, mut tickers, mut diffs) = (0, 0, 0);
+    let mut last_trade = None;
+    let deadline = tokio::time::Instant::now() + Duration::from_millis(1200);
+    while let Ok(Some(ev)) = tokio::time::timeout_at(deadline, feed.next()).await {
+        match ev {
+            StreamEvent::Trade(t) => {
+                trades += 1;
+                last_trade = Some(format!("{} {} @ {}", t.symbol, t.qty, t.price));
+            }
+            StreamEvent::BookTicker(_) => tickers += 1,
+            StreamEvent::DepthUpdate(_) => diffs += 1,
+            _ => {}
+        }
+    }
+    style::ok(&format!("in 1.2 s: {trades} trades, {tickers} book tickers, {diffs} depth diffs"));
+    if let Some(t) = last_trade {
+        style::ok(&format!("last trade: {t}"));
     }
     Ok(())
 }

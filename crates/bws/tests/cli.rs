@@ -18,6 +18,7 @@ fn demo_runs_to_the_end_and_exits_zero() {
         "event: executionReport \"TRADE\" \"FILLED\"",
         "code -1121",
         "one-off blockheight",
+        "book tickers",
     ] {
         assert!(stdout.contains(expected), "missing `{expected}` in:\n{stdout}");
     }
