@@ -333,6 +333,33 @@ string_enum! {
     } Unknown
 }
 
+impl Interval {
+    /// Every interval Binance lists, shortest first.
+    pub const ALL: [Interval; 16] = [
+        Interval::S1,
+        Interval::M1,
+        Interval::M3,
+        Interval::M5,
+        Interval::M15,
+        Interval::M30,
+        Interval::H1,
+        Interval::H2,
+        Interval::H4,
+        Interval::H6,
+        Interval::H8,
+        Interval::H12,
+        Interval::D1,
+        Interval::D3,
+        Interval::W1,
+        Interval::Mo1,
+    ];
+
+    /// Parses the wire form (case matters: `1m` is a minute, `1M` a month).
+    pub fn parse(s: &str) -> Option<Interval> {
+        Interval::ALL.into_iter().find(|i| i.as_str() == s)
+    }
+}
+
 /// A rate limit as `exchangeInfo` lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -6,72 +6,7 @@ use std::str::FromStr;
 
 use crate::env::Product;
 
-/// Kline/candlestick interval.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Interval {
-    /// 1 second (spot only).
-    S1,
-    /// 1 minute.
-    M1,
-    /// 3 minutes.
-    M3,
-    /// 5 minutes.
-    M5,
-    /// 15 minutes.
-    M15,
-    /// 30 minutes.
-    M30,
-    /// 1 hour.
-    H1,
-    /// 2 hours.
-    H2,
-    /// 4 hours.
-    H4,
-    /// 6 hours.
-    H6,
-    /// 8 hours.
-    H8,
-    /// 12 hours.
-    H12,
-    /// 1 day.
-    D1,
-    /// 3 days.
-    D3,
-    /// 1 week.
-    W1,
-    /// 1 month.
-    Mon1,
-}
-
-const INTERVALS: [(Interval, &str); 16] = [
-    (Interval::S1, "1s"),
-    (Interval::M1, "1m"),
-    (Interval::M3, "3m"),
-    (Interval::M5, "5m"),
-    (Interval::M15, "15m"),
-    (Interval::M30, "30m"),
-    (Interval::H1, "1h"),
-    (Interval::H2, "2h"),
-    (Interval::H4, "4h"),
-    (Interval::H6, "6h"),
-    (Interval::H8, "8h"),
-    (Interval::H12, "12h"),
-    (Interval::D1, "1d"),
-    (Interval::D3, "3d"),
-    (Interval::W1, "1w"),
-    (Interval::Mon1, "1M"),
-];
-
-impl Interval {
-    /// The wire form (`1m`, `1M`, ...).
-    pub fn as_str(self) -> &'static str {
-        INTERVALS.iter().find(|(i, _)| *i == self).map(|(_, s)| *s).unwrap_or("1m")
-    }
-    /// Parses the wire form (case matters: `1m` is a minute, `1M` a month).
-    pub fn parse(s: &str) -> Option<Interval> {
-        INTERVALS.iter().find(|(_, w)| *w == s).map(|(i, _)| *i)
-    }
-}
+pub use crate::model::Interval;
 
 /// Window of the rolling-window ticker streams (`@ticker_<w>`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -626,7 +561,7 @@ mod tests {
             (Stream::trade("BTCUSDT"), "btcusdt@trade"),
             (Stream::agg_trade("bnbbtc"), "bnbbtc@aggTrade"),
             (Stream::kline("BTCUSDT", Interval::M1), "btcusdt@kline_1m"),
-            (Stream::kline("BTCUSDT", Interval::Mon1), "btcusdt@kline_1M"),
+            (Stream::kline("BTCUSDT", Interval::Mo1), "btcusdt@kline_1M"),
             (Stream::kline_tz("BTCUSDT", Interval::H1, "+08:00"), "btcusdt@kline_1h@+08:00"),
             (Stream::mini_ticker("ETHBTC"), "ethbtc@miniTicker"),
             (Stream::all_mini_tickers(), "!miniTicker@arr"),
