@@ -9,7 +9,9 @@ use binance_ws::model::{Interval, NewOrderRespType, Side};
 use binance_ws::spot::{Api, NewOrder};
 use binance_ws::streams::{MarketEvent as StreamEvent, Speed, Stream, Streams};
 use binance_ws::{Credentials, Env};
-use binance_ws_sim::config::{DEFAULT_ED25519_API_KEY, DEFAULT_ED25519_PRIVATE_PEM};
+use binance_ws_sim::config::{
+    DEFAULT_ED25519_API_KEY, DEFAULT_ED25519_PRIVATE_PEM, DEFAULT_HMAC_API_KEY, DEFAULT_HMAC_SECRET,
+};
 use binance_ws_sim::{Sim, SimConfig};
 use futures::StreamExt;
 use rust_decimal::Decimal;
@@ -37,7 +39,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<i32> {
     tokio::time::sleep(pause).await;
     streams(&sim).await?;
     tokio::time::sleep(pause).await;
-    trading(&api).await?;
+    trading(&api, &sim).await?;
     tokio::time::sleep(pause).await;
     dex(&sim).await?;
 
@@ -113,7 +115,7 @@ async fn streams(sim: &Sim) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn trading(api: &Api) -> anyhow::Result<()> {
+async fn trading(api: &Api, sim: &Sim) -> anyhow::Result<()> {
     style::heading("Trading with user data events");
     api.load_rules("BTCUSDT").await?;
     let off_tick = NewOrder::limit("BTCUSDT", Side::Buy, dec("0.001"), dec("10000.005"));
@@ -124,9 +126,16 @@ async fn trading(api: &Api) -> anyhow::Result<()> {
     let mut events = api.client().events();
     let sub = api.user_data_stream_subscribe().await?;
     style::ok(&format!("user data subscribed: {sub:?}"));
+    // Hold the simulated traders still and offer what we are about to buy from a second account, so that
+    // the order fills completely however the market moved.
+    sim.pause_market();
     let book = api.depth("BTCUSDT").limit(1).await?;
     let Some(ask) = book.asks.first() else { bail!("the simulated market has no asks yet") };
     let qty = dec("0.001");
+    let seller = Credentials::hmac(DEFAULT_HMAC_API_KEY, DEFAULT_HMAC_SECRET);
+    let seller = Api::connect(&Env::Local(sim.base_url()), Some(seller)).await?;
+    seller.place_order(NewOrder::limit("BTCUSDT", Side::Sell, qty, ask.price)).await?;
+    style::ok(&format!("a second account (HMAC key) offers {qty} BTC at {}", ask.price));
     let order = NewOrder::limit("BTCUSDT", Side::Buy, qty, ask.price).new_order_resp_type(NewOrderRespType::Full);
     let placed = api.place_order(order).await?;
     style::ok(&format!(
@@ -163,6 +172,7 @@ async fn trading(api: &Api) -> anyhow::Result<()> {
         .map(|b| format!("{} free {} locked {}", b.asset, b.free, b.locked))
         .collect();
     style::ok(&format!("balances: {}", show.join("; ")));
+    sim.resume_market();
     match api.depth("NOPEUSDT").await {
         Err(e) => style::ok(&format!("unknown symbol: {e}")),
         Ok(_) => bail!("an unknown symbol was accepted"),
