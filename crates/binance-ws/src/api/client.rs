@@ -181,7 +181,7 @@ impl ApiClient {
 
     /// Sends `method` with `params`, signed as `security` asks, and decodes the reply's `result` into `T`.
     pub async fn request<T: DeserializeOwned>(&self, method: &str, params: Params, security: Security) -> Result<T> {
-        let reply = self.send(method, params, security, true).await?.expect("a waited request has a reply");
+        let reply = self.send(method, params, security).await?;
         let range = reply.result.ok_or_else(|| Error::decode("response", "no `result`", &reply.frame))?;
         let body = &reply.frame[range];
         serde_json::from_slice(body).map_err(|e| {
@@ -280,14 +280,12 @@ impl ApiClient {
         self.shared.next_id.fetch_add(1, Ordering::Relaxed)
     }
 
-    async fn send(&self, method: &str, params: Params, security: Security, wait: bool) -> Result<Option<Reply>> {
+    /// Sends a request and waits for its reply; error statuses become errors.
+    async fn send(&self, method: &str, params: Params, security: Security) -> Result<Reply> {
         let id = self.next_id();
-        if !wait {
-            self.dispatch(id, method, params, security, None).await?;
-            return Ok(None);
-        }
         let (tx, rx) = oneshot::channel();
         let changes = changes_state(method);
+        let order_id = client_order_id(&params);
         self.dispatch(id, method, params, security, Some(tx)).await?;
         let timeout = self.shared.config.request_timeout;
         let reply = match tokio::time::timeout(timeout, rx).await {
@@ -298,8 +296,8 @@ impl ApiClient {
                 return Err(Error::Timeout { method: method.to_string(), timeout, may_have_executed: changes });
             }
         };
-        check_status(method, changes, &reply)?;
-        Ok(Some(reply))
+        check_status(method, order_id, &reply)?;
+        Ok(reply)
     }
 
     async fn dispatch(
@@ -318,11 +316,7 @@ impl ApiClient {
         if security != Security::None && self.shared.credentials.is_none() {
             return Err(Error::NoCredentials { method: method.to_string() });
         }
-        let client_order_id = params
-            .get("newClientOrderId")
-            .or_else(|| params.get("origClientOrderId"))
-            .and_then(|v| v.as_str())
-            .map(str::to_string);
+        let client_order_id = client_order_id(&params);
         self.shared.pending.lock().insert(
             id,
             Pending {
@@ -342,18 +336,27 @@ impl ApiClient {
     }
 }
 
-/// Turns error statuses into errors: 4xx as [`Error::Api`], 5xx as "execution status unknown".
-fn check_status(method: &str, changes: bool, reply: &Reply) -> Result<()> {
+/// The client order id a request names, to look the order up by when its outcome is unknown.
+fn client_order_id(params: &Params) -> Option<String> {
+    params
+        .get("newClientOrderId")
+        .or_else(|| params.get("origClientOrderId"))
+        .and_then(|v| v.as_str())
+        .map(str::to_string)
+}
+
+/// Turns error statuses into errors: 4xx as [`Error::Api`], 5xx as "execution status unknown"
+/// (with the request's client order id).
+fn check_status(method: &str, client_order_id: Option<String>, reply: &Reply) -> Result<()> {
     if reply.status < 400 {
         return Ok(());
     }
     let (code, msg, retry_after_ms) = reply.error.clone().unwrap_or((0, String::from("(no error object)"), None));
     if reply.status >= 500 {
-        let _ = changes;
         return Err(Error::ExecutionUnknown {
             method: method.to_string(),
             reason: format!("server answered {} ({code}: {msg})", reply.status),
-            client_order_id: None,
+            client_order_id,
         });
     }
     Err(ApiError { method: method.to_string(), status: reply.status, code, msg, retry_after_ms }.into())
@@ -378,17 +381,18 @@ mod tests {
 
     #[test]
     fn server_errors_mean_execution_unknown_and_client_errors_keep_their_code() {
-        let err = check_status("order.place", true, &reply(503, Some((-1007, "Timeout waiting", None)))).unwrap_err();
-        assert!(matches!(err, Error::ExecutionUnknown { .. }), "{err}");
+        let err = check_status("order.place", Some("o-1".into()), &reply(503, Some((-1007, "Timeout waiting", None))))
+            .unwrap_err();
+        assert!(matches!(&err, Error::ExecutionUnknown { client_order_id: Some(c), .. } if c == "o-1"), "{err}");
         assert!(err.to_string().contains("query the order"), "{err}");
-        let err = check_status("depth", false, &reply(400, Some((-1121, "Invalid symbol.", None)))).unwrap_err();
+        let err = check_status("depth", None, &reply(400, Some((-1121, "Invalid symbol.", None)))).unwrap_err();
         assert_eq!(err.code(), Some(-1121));
         assert!(err.to_string().contains("unknown symbol"), "hint missing: {err}");
-        let err = check_status("time", false, &reply(418, Some((-1003, "banned", Some(42))))).unwrap_err();
+        let err = check_status("time", None, &reply(418, Some((-1003, "banned", Some(42))))).unwrap_err();
         match err {
             Error::Api(e) => assert_eq!((e.status, e.retry_after_ms), (418, Some(42))),
             other => panic!("{other}"),
         }
-        assert!(check_status("time", false, &reply(200, None)).is_ok());
+        assert!(check_status("time", None, &reply(200, None)).is_ok());
     }
 }
