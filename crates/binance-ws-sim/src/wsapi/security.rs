@@ -1,8 +1,6 @@
 //! Who may call a method: signature over the sorted params, timestamp inside recvWindow, or a
 //! logged-on session (web-socket-api.md, "Request security", "Timing security", "Session Authentication").
 
-use serde_json::Value;
-
 use super::{ApiErr, Params, ParamsExt, Sec, Session};
 use crate::auth::signature_payload;
 use crate::server::SimShared;
@@ -51,21 +49,17 @@ fn check_timestamp(params: &Params, now_ms: u64) -> Result<(), ApiErr> {
     let ts = params.req_u64("timestamp")?;
     // Timestamps may be sent in microseconds.
     let ts_ms = if ts > 100_000_000_000_000 { ts as f64 / 1000.0 } else { ts as f64 };
-    let window = match params.get("recvWindow") {
-        None | Some(Value::Null) => 5000.0,
-        Some(v) => {
-            let w = params.opt_decimal("recvWindow")?.map(|d| d.to_string()).and_then(|s| s.parse::<f64>().ok());
-            match w {
-                Some(w) if (0.0..=60000.0).contains(&w) => w,
-                _ => {
-                    let _ = v;
-                    return Err(ApiErr::new(
-                        -1102,
-                        "'recvWindow' contains unexpected value. Cannot be greater than 60000.".to_string(),
-                    ));
-                }
+    let window = match params.opt_decimal("recvWindow")? {
+        None => 5000.0,
+        Some(d) => match d.to_string().parse::<f64>() {
+            Ok(w) if (0.0..=60000.0).contains(&w) => w,
+            _ => {
+                return Err(ApiErr::new(
+                    -1102,
+                    "'recvWindow' contains unexpected value. Cannot be greater than 60000.".to_string(),
+                ))
             }
-        }
+        },
     };
     let now = now_ms as f64;
     if ts_ms >= now + 1000.0 {
