@@ -1,18 +1,22 @@
-//! The API client handle: builds requests, registers them in the in-flight map, hands them to the
-//! connection task and waits for the reply with a timeout.
+//! The API client handle: builds and signs requests, registers them in the in-flight map, writes
+//! them on the socket itself and waits for the reply, which the connection task routes back.
 
-use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
+use futures::SinkExt;
 use parking_lot::Mutex;
 use serde::de::DeserializeOwned;
 use tokio::sync::{broadcast, mpsc, oneshot};
+use tokio_websockets::Message;
 
 use super::connection::{run_connection, Command};
+use super::frame::{build, uses_session};
+use super::inflight::{expire_requests, Claim, InFlight, Pending};
+use super::writer::{Queued, Writer};
 use super::{changes_state, Params, RateLimits, Security};
 use crate::error::ApiError;
 use crate::transport::{ConnectionEvent, TransportConfig};
@@ -73,21 +77,14 @@ pub(crate) struct Reply {
     pub error: Option<(i64, String, Option<u64>)>,
 }
 
-/// What the in-flight map knows about a request.
-pub(crate) struct Pending {
-    pub method: String,
-    pub changes_state: bool,
-    pub client_order_id: Option<String>,
-    pub generation: u64,
-    pub reply: Option<oneshot::Sender<Result<Reply>>>,
-}
-
 /// State shared by the handles and the connection task.
 pub(crate) struct Shared {
     pub url: String,
     pub credentials: Option<Credentials>,
     pub config: ApiConfig,
-    pub pending: Mutex<HashMap<u64, Pending>>,
+    pub pending: Mutex<InFlight>,
+    /// The socket's write half; a handle holds it only while writing its own request.
+    pub writer: tokio::sync::Mutex<Writer>,
     pub next_id: AtomicU64,
     pub rate_limits: Mutex<RateLimits>,
     /// Epoch ms until which nothing is sent (429 back-off or 418 ban), and which of the two.
@@ -131,12 +128,14 @@ pub struct ApiClient {
     _task: Arc<TaskGuard>,
 }
 
-/// Stops the connection task when the last handle is dropped.
-struct TaskGuard(tokio::task::AbortHandle);
+/// Stops the connection task and the timeout timer when the last handle is dropped.
+struct TaskGuard([tokio::task::AbortHandle; 2]);
 
 impl Drop for TaskGuard {
     fn drop(&mut self) {
-        self.0.abort();
+        for task in &self.0 {
+            task.abort();
+        }
     }
 }
 
@@ -159,7 +158,8 @@ impl ApiClient {
             url: url.to_string(),
             credentials,
             config,
-            pending: Mutex::new(HashMap::new()),
+            pending: Mutex::new(InFlight::default()),
+            writer: tokio::sync::Mutex::new(Writer::new()),
             next_id: AtomicU64::new(1),
             rate_limits: Mutex::new(RateLimits::default()),
             blocked: Mutex::new(None),
@@ -167,9 +167,11 @@ impl ApiClient {
             logged_on: AtomicBool::new(false),
             events,
         });
-        let (commands, rx) = mpsc::channel(1024);
+        let (commands, rx) = mpsc::channel(64);
         let task = tokio::spawn(run_connection(shared.clone(), ws, rx));
-        let client = ApiClient { shared, commands, _task: Arc::new(TaskGuard(task.abort_handle())) };
+        let timer = tokio::spawn(expire_requests(shared.clone()));
+        let client =
+            ApiClient { shared, commands, _task: Arc::new(TaskGuard([task.abort_handle(), timer.abort_handle()])) };
         if client.shared.credentials.is_some() && client.shared.config.sync_time {
             client.sync_time().await?;
         }
@@ -212,8 +214,11 @@ impl ApiClient {
     /// Sends without waiting for the reply (fire-and-forget); returns the request id.
     /// The reply still updates the rate-limit usage.
     pub async fn send_no_wait(&self, method: &str, params: Params, security: Security) -> Result<u64> {
-        let id = self.next_id();
-        self.dispatch(id, method, params, security, None).await?;
+        let (id, mut rx) = self.register(method, &params, security)?;
+        // Failures before the request was written (closed, timed out) are reported; its reply is not awaited.
+        if let Some(Ok(Err(e))) = self.dispatch(id, method, params, security, &mut rx).await {
+            return Err(e);
+        }
         Ok(id)
     }
 
@@ -282,32 +287,25 @@ impl ApiClient {
 
     /// Sends a request and waits for its reply; error statuses become errors.
     async fn send(&self, method: &str, params: Params, security: Security) -> Result<Reply> {
-        let id = self.next_id();
-        let (tx, rx) = oneshot::channel();
-        let changes = changes_state(method);
         let order_id = client_order_id(&params);
-        self.dispatch(id, method, params, security, Some(tx)).await?;
-        let timeout = self.shared.config.request_timeout;
-        let reply = match tokio::time::timeout(timeout, rx).await {
-            Ok(Ok(reply)) => reply?,
-            Ok(Err(_)) => return Err(Error::Closed),
-            Err(_) => {
-                self.shared.pending.lock().remove(&id);
-                return Err(Error::Timeout { method: method.to_string(), timeout, may_have_executed: changes });
-            }
+        let (id, mut rx) = self.register(method, &params, security)?;
+        let ended = match self.dispatch(id, method, params, security, &mut rx).await {
+            Some(ended) => ended,
+            None => rx.await,
         };
+        // The sender goes away without a word only when the connection task is gone.
+        let reply = ended.map_err(|_| Error::Closed)??;
         check_status(method, order_id, &reply)?;
         Ok(reply)
     }
 
-    async fn dispatch(
+    /// Checks that the request may be sent and enters it in the in-flight map, with its deadline.
+    fn register(
         &self,
-        id: u64,
         method: &str,
-        params: Params,
+        params: &Params,
         security: Security,
-        reply: Option<oneshot::Sender<Result<Reply>>>,
-    ) -> Result<()> {
+    ) -> Result<(u64, oneshot::Receiver<Result<Reply>>)> {
         if let Some((until, kind)) = *self.shared.blocked.lock() {
             if Shared::now_ms() < until {
                 return Err(Error::RateLimited { kind, until_ms: until });
@@ -316,23 +314,66 @@ impl ApiClient {
         if security != Security::None && self.shared.credentials.is_none() {
             return Err(Error::NoCredentials { method: method.to_string() });
         }
-        let client_order_id = client_order_id(&params);
-        self.shared.pending.lock().insert(
-            id,
-            Pending {
-                method: method.to_string(),
-                changes_state: changes_state(method),
-                client_order_id,
-                generation: 0,
-                reply,
-            },
-        );
-        let cmd = Command::Send { id, method: method.to_string(), params, security };
-        if self.commands.send(cmd).await.is_err() {
-            self.shared.pending.lock().remove(&id);
-            return Err(Error::Closed);
+        let id = self.next_id();
+        let (tx, rx) = oneshot::channel();
+        let pending = Pending {
+            method: method.to_string(),
+            changes_state: changes_state(method),
+            client_order_id: client_order_id(params),
+            generation: None,
+            deadline: tokio::time::Instant::now() + self.shared.config.request_timeout,
+            reply: Some(tx),
+        };
+        self.shared.pending.lock().insert(id, pending)?;
+        Ok((id, rx))
+    }
+
+    /// Signs, serializes and writes request `id` (or queues it while no connection takes requests).
+    /// Returns what arrived on `rx` if the request ended (timed out, connection closed) before that;
+    /// such a request is never written.
+    async fn dispatch(
+        &self,
+        id: u64,
+        method: &str,
+        mut params: Params,
+        security: Security,
+        rx: &mut oneshot::Receiver<Result<Reply>>,
+    ) -> Option<std::result::Result<Result<Reply>, oneshot::error::RecvError>> {
+        // Signing and serializing happen before any lock is taken.
+        let session = self.shared.logged_on.load(Ordering::Acquire);
+        let frame = build(&self.shared, id, method, &mut params, security, session);
+        tokio::select! {
+            biased;
+            ended = rx => Some(ended),
+            () = self.write(id, method, params, security, frame) => None,
         }
-        Ok(())
+    }
+
+    /// Writes a built request on the current connection, or queues it.
+    async fn write(&self, id: u64, method: &str, mut params: Params, security: Security, mut frame: String) {
+        let mut guard = self.shared.writer.lock().await;
+        let writer = &mut *guard;
+        let generation = writer.generation();
+        match self.shared.pending.lock().claim(id, generation) {
+            Claim::Gone => return,
+            Claim::Queue => {
+                writer.queue.push_back(Queued { id, method: method.to_string(), params, security });
+                return;
+            }
+            Claim::Write => {}
+        }
+        if uses_session(&params, security, true) && !self.shared.logged_on.load(Ordering::Acquire) {
+            // Built for a session that has ended since (or on a connection not yet logged on): sign in full.
+            frame = build(&self.shared, id, method, &mut params, security, false);
+        }
+        writer.last_write = tokio::time::Instant::now();
+        let Some((sink, generation)) = writer.sink.as_mut() else { return };
+        if let Err(e) = sink.send(Message::text(frame)).await {
+            // The request is failed with the connection it was written on; the task learns of the loss here
+            // in case the read half has not noticed.
+            let reason = format!("send failed: {e}");
+            let _ = self.commands.try_send(Command::WriteFailed { generation: *generation, reason });
+        }
     }
 }
 

@@ -1,31 +1,37 @@
-//! The task that owns the API socket: signs and sends requests, routes replies to their waiters,
-//! answers pings, watches for stalls, logs on after every connect, rotates before the lifetime
-//! cut-off or on `serverShutdown`, and reconnects with backoff. A request in flight when the socket
-//! drops fails at once; it is never resent.
+//! The task that owns the API socket's read half: routes replies to their waiters, answers pings,
+//! watches for stalls, logs on after every connect, rotates before the lifetime cut-off or on
+//! `serverShutdown`, and reconnects with backoff. The handles write their requests themselves
+//! (`writer.rs`); this task writes only its own frames (logon, pings) and, after a (re)connect, the
+//! requests queued while no connection took them. A request in flight when the socket drops fails
+//! at once; it is never resent.
 
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
+use futures::stream::SplitStream;
 use futures::{SinkExt, StreamExt};
 use tokio::sync::mpsc;
 use tokio::time::{sleep_until, Instant};
 use tokio_websockets::Message;
 
-use super::client::{ApiEvent, Pending, Reply, Shared};
+use super::client::{ApiEvent, Reply, Shared};
 use super::envelope::{event_type, Envelope};
-use super::{Params, Security};
+use super::frame::{build, request_frame};
+use super::inflight::Pending;
+use super::writer::Sink;
+use super::Params;
 use crate::auth::sign_params;
 use crate::transport::{classify_close, connect, Backoff, CloseKind, ConnectionEvent, WsStream};
 use crate::Error;
 
 /// What the handles ask of the task.
 pub(crate) enum Command {
-    /// Sign (if asked) and send a request already registered in the in-flight map.
-    Send { id: u64, method: String, params: Params, security: Security },
     /// Close the connection and end the task.
     Close,
+    /// A handle's write on connection `generation` failed: that connection is lost.
+    WriteFailed { generation: u64, reason: String },
 }
 
 /// Ids of requests the task sends for itself (logon) live above this, never colliding with the handles'.
@@ -44,12 +50,19 @@ enum Exit {
     Closed,
 }
 
+/// A connection being retired after a rotation, read until its replies are in.
+struct OldConn {
+    stream: SplitStream<WsStream>,
+    sink: Option<Sink>,
+    generation: u64,
+    until: Instant,
+}
+
 struct Conn {
     shared: Arc<Shared>,
     generation: u64,
     next_internal: u64,
-    /// A connection being retired after a rotation, read until its replies are in.
-    old: Option<(WsStream, u64, Instant)>,
+    old: Option<OldConn>,
 }
 
 pub(crate) async fn run_connection(shared: Arc<Shared>, first: WsStream, mut commands: mpsc::Receiver<Command>) {
@@ -75,6 +88,10 @@ pub(crate) async fn run_connection(shared: Arc<Shared>, first: WsStream, mut com
             Exit::Lost(reason) => {
                 tracing::warn!(%reason, "API connection lost");
                 conn.fail_pending(conn.generation, &reason);
+                // Let the dead socket go now rather than when the next one replaces it.
+                if let Ok(mut writer) = shared.writer.try_lock() {
+                    writer.sink = None;
+                }
                 conn.generation += 1;
                 match reconnect(&shared, &mut backoff, &reason).await {
                     Some(s) => ws = Some(s),
@@ -95,12 +112,16 @@ pub(crate) async fn run_connection(shared: Arc<Shared>, first: WsStream, mut com
             }
         }
     }
-    // Whatever is left (including requests queued while reconnecting) fails now.
-    let left: Vec<_> = shared.pending.lock().drain().collect();
-    for (_, p) in left {
+    // Whatever is left (including requests queued while reconnecting) fails now, and nothing more is taken.
+    let left = shared.pending.lock().close();
+    for p in left {
         if let Some(tx) = p.reply {
             let _ = tx.send(Err(Error::Closed));
         }
+    }
+    if let Ok(mut writer) = shared.writer.try_lock() {
+        writer.sink = None;
+        writer.queue.clear();
     }
 }
 
@@ -129,19 +150,30 @@ async fn reconnect(shared: &Arc<Shared>, backoff: &mut Backoff, reason: &str) ->
 
 impl Conn {
     /// Serves one connection until it ends.
-    async fn serve(&mut self, mut ws: WsStream, commands: &mut mpsc::Receiver<Command>) -> Exit {
+    async fn serve(&mut self, socket: WsStream, commands: &mut mpsc::Receiver<Command>) -> Exit {
         let cfg = self.shared.config.transport.clone();
         self.shared.logged_on.store(false, Ordering::Release);
-        if let Err(e) = self.logon(&mut ws).await {
+        let (mut sink, mut stream) = socket.split();
+        if let Err(e) = self.logon(&mut sink, self.generation).await {
             return Exit::Lost(e);
         }
+        if let Err(e) = self.open_writes(sink, self.generation).await {
+            return Exit::Lost(e);
+        }
+        let never = Instant::now() + Duration::from_secs(86400 * 365 * 30);
         let mut last_rx = Instant::now();
-        let mut last_tx = Instant::now();
+        let mut ping_at = Instant::now() + cfg.idle_ping;
         let mut rotate_at = cfg.lifetime.map(|l| Instant::now() + l);
         let mut rotate_reason: Option<String> = None;
+        // One timer for the stall watchdog, the idle ping, rotation and the old connection's drain. A frame
+        // only moves the stall deadline later, so the timer is re-armed when it fires or an earlier
+        // deadline appears, never per frame.
+        let timer = sleep_until(never);
+        tokio::pin!(timer);
+        let mut armed = never;
         loop {
             if let Some(reason) = rotate_reason.take() {
-                match self.rotate(&mut ws, &reason).await {
+                match self.rotate(&mut stream, &reason).await {
                     Ok(()) => {
                         last_rx = Instant::now();
                         rotate_at = cfg.lifetime.map(|l| Instant::now() + l);
@@ -154,18 +186,21 @@ impl Conn {
                 }
             }
             let stall_at = last_rx + cfg.stall_timeout;
-            let ping_at = last_tx + cfg.idle_ping;
-            let rotate_deadline = rotate_at.unwrap_or_else(far_future);
-            let old_deadline = self.old.as_ref().map(|o| o.2).unwrap_or_else(far_future);
+            let old_until = self.old.as_ref().map_or(never, |o| o.until);
+            let due = stall_at.min(ping_at).min(rotate_at.unwrap_or(never)).min(old_until);
+            if due < armed {
+                timer.as_mut().reset(due);
+                armed = due;
+            }
             tokio::select! {
                 biased;
-                frame = ws.next() => match frame {
+                frame = stream.next() => match frame {
                     Some(Ok(msg)) => {
                         last_rx = Instant::now();
                         if msg.is_ping() {
                             // tokio-websockets queues the pong; flush it now rather than with the next send.
-                            if ws.flush().await.is_err() {
-                                return Exit::Lost("could not answer ping".into());
+                            if let Err(e) = self.flush_pong().await {
+                                return Exit::Lost(format!("could not answer ping: {e}"));
                             }
                         } else if let Some((code, reason)) = msg.as_close() {
                             let code: u16 = code.into();
@@ -184,15 +219,12 @@ impl Conn {
                     None => return Exit::Lost("socket closed".into()),
                 },
                 cmd = commands.recv() => match cmd {
-                    Some(Command::Send { id, method, params, security }) => {
-                        let Some(frame) = self.build_frame(id, &method, params, security) else { continue };
-                        if let Err(e) = ws.send(Message::text(frame)).await {
-                            return Exit::Lost(format!("send failed: {e}"));
-                        }
-                        last_tx = Instant::now();
+                    Some(Command::WriteFailed { generation, reason }) if generation == self.generation => {
+                        return Exit::Lost(reason);
                     }
+                    Some(Command::WriteFailed { .. }) => {}
                     Some(Command::Close) | None => {
-                        let _ = ws.close().await;
+                        self.close_current(stream).await;
                         return Exit::Closed;
                     }
                 },
@@ -202,117 +234,179 @@ impl Conn {
                         Some(Ok(_)) => {}
                         _ => self.retire_old("old connection ended"),
                     }
-                    if self.old.as_ref().is_some_and(|o| !self.owes(o.1)) {
+                    if self.old.as_ref().is_some_and(|o| !self.shared.pending.lock().owes(o.generation)) {
                         self.retire_old("all replies received");
                     }
                 }
-                _ = sleep_until(old_deadline) => self.retire_old("drain time over"),
-                _ = sleep_until(ping_at) => {
-                    if ws.send(Message::ping(Bytes::new())).await.is_err() {
-                        return Exit::Lost("could not send ping".into());
+                () = &mut timer => {
+                    armed = never;
+                    let now = Instant::now();
+                    if now >= old_until {
+                        self.retire_old("drain time over");
                     }
-                    last_tx = Instant::now();
+                    if now >= stall_at {
+                        return Exit::Lost(format!("stalled: nothing received for {:?}", cfg.stall_timeout));
+                    }
+                    if now >= ping_at {
+                        match self.ping_if_idle(cfg.idle_ping).await {
+                            Ok(next) => ping_at = next,
+                            Err(e) => return Exit::Lost(e),
+                        }
+                    }
+                    if rotate_at.is_some_and(|t| now >= t) {
+                        rotate_reason = Some("connection lifetime reached".into());
+                    }
                 }
-                _ = sleep_until(stall_at) => {
-                    return Exit::Lost(format!("stalled: nothing received for {:?}", cfg.stall_timeout));
-                }
-                _ = sleep_until(rotate_deadline) => {
-                    rotate_reason = Some("connection lifetime reached".into());
-                }
+            }
+        }
+    }
+
+    /// Makes `sink` (connection `generation`) the one the handles write on, after writing the requests
+    /// queued meanwhile. Returns the write half it replaces.
+    async fn open_writes(&mut self, mut sink: Sink, generation: u64) -> Result<Option<Sink>, String> {
+        let mut writer = self.shared.writer.lock().await;
+        let mut wrote = false;
+        while let Some(mut q) = writer.queue.pop_front() {
+            // A request that timed out while queued is never sent.
+            if !self.shared.pending.lock().mark_written(q.id, generation) {
+                continue;
+            }
+            let session = self.shared.logged_on.load(Ordering::Acquire);
+            let frame = build(&self.shared, q.id, &q.method, &mut q.params, q.security, session);
+            sink.feed(Message::text(frame)).await.map_err(|e| format!("send failed: {e}"))?;
+            wrote = true;
+        }
+        if wrote {
+            sink.flush().await.map_err(|e| format!("send failed: {e}"))?;
+        }
+        let old = writer.sink.replace((sink, generation)).map(|(s, _)| s);
+        writer.last_write = Instant::now();
+        self.shared.pending.lock().set_writable(Some(generation));
+        Ok(old)
+    }
+
+    /// Flushes the pong tokio-websockets queued. A handle busy writing flushes it with its own frame.
+    async fn flush_pong(&self) -> Result<(), tokio_websockets::Error> {
+        let Ok(mut writer) = self.shared.writer.try_lock() else { return Ok(()) };
+        match writer.sink.as_mut() {
+            Some((sink, g)) if *g == self.generation => sink.flush().await,
+            _ => Ok(()),
+        }
+    }
+
+    /// Sends our own ping when nothing was written for `idle`; returns when to look again.
+    async fn ping_if_idle(&self, idle: Duration) -> Result<Instant, String> {
+        let now = Instant::now();
+        // A handle is writing right now: the socket is not idle.
+        let Ok(mut writer) = self.shared.writer.try_lock() else { return Ok(now + idle) };
+        let next = writer.last_write + idle;
+        if now < next {
+            return Ok(next);
+        }
+        writer.last_write = now;
+        match writer.sink.as_mut() {
+            Some((sink, g)) if *g == self.generation => {
+                sink.send(Message::ping(Bytes::new())).await.map_err(|_| "could not send ping".to_string())?;
+            }
+            _ => {}
+        }
+        Ok(now + idle)
+    }
+
+    /// Closes the current connection (the user closed the client): no more writes, a close frame out.
+    async fn close_current(&mut self, stream: SplitStream<WsStream>) {
+        let sink = {
+            let mut writer = self.shared.writer.lock().await;
+            self.shared.pending.lock().set_writable(None);
+            writer.sink.take()
+        };
+        if let Some((sink, _)) = sink {
+            if let Ok(mut ws) = stream.reunite(sink) {
+                let _ = ws.close().await;
             }
         }
     }
 
     /// Opens the replacement connection, logs it on and makes it current; the old one is read until
     /// the replies still owed on it arrive.
-    async fn rotate(&mut self, ws: &mut WsStream, reason: &str) -> Result<(), String> {
-        let mut fresh =
+    async fn rotate(&mut self, stream: &mut SplitStream<WsStream>, reason: &str) -> Result<(), String> {
+        let fresh =
             connect(&self.shared.url, self.shared.config.transport.connect_timeout).await.map_err(|e| e.to_string())?;
         self.shared.logged_on.store(false, Ordering::Release);
         self.retire_old("replaced again");
         let old_generation = self.generation;
-        self.generation += 1;
-        self.logon(&mut fresh).await?;
-        let old = std::mem::replace(ws, fresh);
-        self.old = Some((old, old_generation, Instant::now() + DRAIN_OLD));
+        let generation = old_generation + 1;
+        let (mut sink, fresh_stream) = fresh.split();
+        if let Err(e) = self.logon(&mut sink, generation).await {
+            self.fail_pending(generation, &e);
+            return Err(e);
+        }
+        let old_sink = match self.open_writes(sink, generation).await {
+            Ok(old) => old,
+            Err(e) => {
+                self.fail_pending(generation, &e);
+                return Err(e);
+            }
+        };
+        self.generation = generation;
+        let old_stream = std::mem::replace(stream, fresh_stream);
+        self.old = Some(OldConn {
+            stream: old_stream,
+            sink: old_sink,
+            generation: old_generation,
+            until: Instant::now() + DRAIN_OLD,
+        });
         tracing::info!(%reason, generation = self.generation, "API connection rotated");
         self.shared.publish(ApiEvent::Connection(ConnectionEvent::Rotated { reason: reason.to_string() }));
         Ok(())
     }
 
     fn retire_old(&mut self, why: &str) {
-        if let Some((mut ws, generation, _)) = self.old.take() {
-            self.fail_pending(generation, why);
-            tokio::spawn(async move {
-                let _ = ws.close().await;
-            });
+        if let Some(old) = self.old.take() {
+            self.fail_pending(old.generation, why);
+            if let Some(sink) = old.sink {
+                if let Ok(mut ws) = old.stream.reunite(sink) {
+                    tokio::spawn(async move {
+                        let _ = ws.close().await;
+                    });
+                }
+            }
         }
     }
 
-    /// True while a request sent on `generation` still waits for its reply.
-    fn owes(&self, generation: u64) -> bool {
-        self.shared.pending.lock().values().any(|p| p.generation == generation && p.reply.is_some())
-    }
-
-    /// Sends `session.logon` when the key allows it; the reply flips `logged_on`.
-    async fn logon(&mut self, ws: &mut WsStream) -> Result<(), String> {
+    /// Sends `session.logon` on connection `generation` when the key allows it; the reply flips `logged_on`.
+    async fn logon(&mut self, sink: &mut Sink, generation: u64) -> Result<(), String> {
         let Some(creds) = self.shared.credentials.as_ref() else { return Ok(()) };
         if !(creds.can_logon() && self.shared.config.auto_logon) {
             return Ok(());
         }
         let id = self.next_internal;
         self.next_internal += 1;
-        self.shared.pending.lock().insert(
-            id,
-            Pending {
-                method: "session.logon".into(),
-                changes_state: false,
-                client_order_id: None,
-                generation: self.generation,
-                reply: None,
-            },
-        );
+        let pending = Pending {
+            method: "session.logon".into(),
+            changes_state: false,
+            client_order_id: None,
+            generation: Some(generation),
+            deadline: Instant::now() + self.shared.config.request_timeout,
+            reply: None,
+        };
+        self.shared.pending.lock().insert(id, pending).map_err(|e| e.to_string())?;
         let mut params = Params::new();
         sign_params(creds, &mut params, self.shared.server_now_ms(), self.shared.config.recv_window_ms, true);
         let frame = request_frame(id, "session.logon", &params);
-        ws.send(Message::text(frame)).await.map_err(|e| format!("logon send failed: {e}"))
-    }
-
-    /// Signs and serializes a request; `None` when its waiter gave up in the meantime (never send a
-    /// request whose caller was told it timed out).
-    fn build_frame(&self, id: u64, method: &str, mut params: Params, security: Security) -> Option<String> {
-        {
-            let mut pending = self.shared.pending.lock();
-            let entry = pending.get_mut(&id)?;
-            entry.generation = self.generation;
-        }
-        if let (Security::Signed, Some(creds)) = (security, self.shared.credentials.as_ref()) {
-            let ts = self.shared.server_now_ms();
-            if self.shared.logged_on.load(Ordering::Acquire) {
-                // A logged-on session needs only the timestamp (web-socket-api.md, Session Authentication).
-                params.insert("timestamp".into(), ts.into());
-                if let Some(w) = self.shared.config.recv_window_ms {
-                    params.insert("recvWindow".into(), super::recv_window_value(w));
-                }
-            } else {
-                sign_params(creds, &mut params, ts, self.shared.config.recv_window_ms, true);
-            }
-        } else if let (Security::ApiKey, Some(creds)) = (security, self.shared.credentials.as_ref()) {
-            params.insert("apiKey".into(), creds.api_key().into());
-        }
-        Some(request_frame(id, method, &params))
+        sink.send(Message::text(frame)).await.map_err(|e| format!("logon send failed: {e}"))
     }
 
     /// Routes one text frame. Returns a rotation reason when the server announced its shutdown.
     fn on_frame(&mut self, frame: Bytes) -> Option<String> {
-        let env = match Envelope::parse(&frame) {
+        let mut env = match Envelope::parse(&frame) {
             Ok(env) => env,
             Err(e) => {
                 tracing::warn!(error = %e, frame = %String::from_utf8_lossy(&frame[..frame.len().min(200)]), "undecodable API frame");
                 return None;
             }
         };
-        if let Some(limits) = env.rate_limits.clone() {
+        if let Some(limits) = &env.rate_limits {
             self.shared.rate_limits.lock().update(limits);
         }
         if let Some(range) = env.event_range(&frame) {
@@ -326,7 +420,7 @@ impl Conn {
             return None;
         }
         let status = env.status.unwrap_or(0);
-        let error = env.error.as_ref().map(|e| (e.code, e.msg.clone(), e.data.as_ref().and_then(|d| d.retry_after)));
+        let error = env.error.take().map(|e| (e.code, e.msg, e.data.and_then(|d| d.retry_after)));
         if status == 418 || status == 429 {
             let until = error.as_ref().and_then(|e| e.2).unwrap_or_else(|| Shared::now_ms() + 60_000);
             let kind = if status == 418 { "IP ban (418)" } else { "rate limit (429)" };
@@ -343,7 +437,7 @@ impl Conn {
             return None;
         };
         let result = env.result_range(&frame);
-        let pending = self.shared.pending.lock().remove(&id)?;
+        let pending = self.shared.pending.lock().remove(id)?;
         if id >= INTERNAL_IDS {
             if pending.method == "session.logon" {
                 let ok = status == 200;
@@ -366,13 +460,10 @@ impl Conn {
         None
     }
 
-    /// Fails every request sent on `generation` (or still unsent): trading requests as "execution unknown".
+    /// Fails every request written on `generation`: trading requests as "execution unknown". Requests
+    /// not yet written stay queued for the next connection.
     fn fail_pending(&self, generation: u64, reason: &str) {
-        let failed: Vec<Pending> = {
-            let mut pending = self.shared.pending.lock();
-            let ids: Vec<u64> = pending.iter().filter(|(_, p)| p.generation == generation).map(|(id, _)| *id).collect();
-            ids.into_iter().filter_map(|id| pending.remove(&id)).collect()
-        };
+        let failed = self.shared.pending.lock().take_generation(generation);
         for p in failed {
             let Some(tx) = p.reply else { continue };
             let err = if p.changes_state {
@@ -389,28 +480,9 @@ impl Conn {
     }
 }
 
-async fn next_old(old: &mut Option<(WsStream, u64, Instant)>) -> Option<Result<Message, tokio_websockets::Error>> {
+async fn next_old(old: &mut Option<OldConn>) -> Option<Result<Message, tokio_websockets::Error>> {
     match old {
-        Some((ws, _, _)) => ws.next().await,
+        Some(o) => o.stream.next().await,
         None => std::future::pending().await,
     }
-}
-
-fn far_future() -> Instant {
-    Instant::now() + Duration::from_secs(86400 * 365)
-}
-
-/// `{"id":..,"method":..,"params":{..}}`, params omitted when empty.
-fn request_frame(id: u64, method: &str, params: &Params) -> String {
-    let mut out = String::with_capacity(64 + params.len() * 32);
-    out.push_str("{\"id\":");
-    out.push_str(&id.to_string());
-    out.push_str(",\"method\":");
-    out.push_str(&serde_json::to_string(method).unwrap_or_else(|_| "\"\"".into()));
-    if !params.is_empty() {
-        out.push_str(",\"params\":");
-        out.push_str(&serde_json::to_string(params).unwrap_or_else(|_| "{}".into()));
-    }
-    out.push('}');
-    out
 }

@@ -7,7 +7,7 @@ use std::ops::Range;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::RateLimitUsage;
+use super::ratelimit::ReportedUsage;
 
 /// The top level of any frame on a WebSocket API connection.
 #[derive(Deserialize)]
@@ -20,8 +20,8 @@ pub(crate) struct Envelope<'a> {
     pub result: Option<&'a RawValue>,
     #[serde(default)]
     pub error: Option<ErrorBody>,
-    #[serde(default, rename = "rateLimits")]
-    pub rate_limits: Option<Vec<RateLimitUsage>>,
+    #[serde(default, borrow, rename = "rateLimits")]
+    pub rate_limits: Option<Vec<ReportedUsage<'a>>>,
     #[serde(default, borrow)]
     pub event: Option<&'a RawValue>,
     #[serde(default, rename = "subscriptionId")]

@@ -4,8 +4,11 @@
 mod client;
 mod connection;
 mod envelope;
+mod frame;
+mod inflight;
 mod ratelimit;
 pub mod spot;
+mod writer;
 
 pub use client::{ApiClient, ApiConfig, ApiEvent};
 pub use ratelimit::{RateLimitUsage, RateLimits};

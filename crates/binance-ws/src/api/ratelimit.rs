@@ -16,6 +16,20 @@ pub struct RateLimitUsage {
     pub count: u64,
 }
 
+/// One entry of a response's `rateLimits`, borrowed from the frame: updating a window already known
+/// allocates nothing.
+#[derive(Debug, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ReportedUsage<'a> {
+    #[serde(borrow)]
+    pub rate_limit_type: std::borrow::Cow<'a, str>,
+    #[serde(borrow)]
+    pub interval: std::borrow::Cow<'a, str>,
+    pub interval_num: u32,
+    pub limit: u64,
+    pub count: u64,
+}
+
 /// The latest usage of every rate limit seen on a connection.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RateLimits {
@@ -25,15 +39,21 @@ pub struct RateLimits {
 
 impl RateLimits {
     /// Replaces the entries the response reported; keeps the others.
-    pub(crate) fn update(&mut self, reported: Vec<RateLimitUsage>) {
+    pub(crate) fn update(&mut self, reported: &[ReportedUsage<'_>]) {
         for usage in reported {
             match self.usages.iter_mut().find(|u| {
                 u.rate_limit_type == usage.rate_limit_type
                     && u.interval == usage.interval
                     && u.interval_num == usage.interval_num
             }) {
-                Some(slot) => *slot = usage,
-                None => self.usages.push(usage),
+                Some(slot) => (slot.limit, slot.count) = (usage.limit, usage.count),
+                None => self.usages.push(RateLimitUsage {
+                    rate_limit_type: usage.rate_limit_type.to_string(),
+                    interval: usage.interval.to_string(),
+                    interval_num: usage.interval_num,
+                    limit: usage.limit,
+                    count: usage.count,
+                }),
             }
         }
     }
@@ -48,15 +68,15 @@ impl RateLimits {
 mod tests {
     use super::*;
 
-    fn usage(t: &str, interval: &str, num: u32, count: u64) -> RateLimitUsage {
-        RateLimitUsage { rate_limit_type: t.into(), interval: interval.into(), interval_num: num, limit: 100, count }
+    fn usage<'a>(t: &'a str, interval: &'a str, num: u32, count: u64) -> ReportedUsage<'a> {
+        ReportedUsage { rate_limit_type: t.into(), interval: interval.into(), interval_num: num, limit: 100, count }
     }
 
     #[test]
     fn updates_replace_matching_windows_and_keep_the_rest() {
         let mut r = RateLimits::default();
-        r.update(vec![usage("ORDERS", "SECOND", 10, 1), usage("REQUEST_WEIGHT", "MINUTE", 1, 5)]);
-        r.update(vec![usage("REQUEST_WEIGHT", "MINUTE", 1, 9)]);
+        r.update(&[usage("ORDERS", "SECOND", 10, 1), usage("REQUEST_WEIGHT", "MINUTE", 1, 5)]);
+        r.update(&[usage("REQUEST_WEIGHT", "MINUTE", 1, 9)]);
         assert_eq!(r.usages.len(), 2);
         assert_eq!(r.request_weight(), Some((9, 100)));
         assert_eq!(r.usages[0].count, 1);

@@ -1,0 +1,45 @@
+//! The write half of the API socket, shared by the handles and the connection task. A handle writes
+//! its own request (no hop through the connection task, whose only work per request is routing the
+//! reply); while no connection takes requests (reconnecting), requests wait in `queue`, and the
+//! connection task writes them, in order, on the next connection right after its logon.
+
+use std::collections::VecDeque;
+
+use futures::stream::SplitSink;
+use tokio::time::Instant;
+use tokio_websockets::Message;
+
+use super::{Params, Security};
+use crate::transport::WsStream;
+
+/// The write half of one connection.
+pub(crate) type Sink = SplitSink<WsStream, Message>;
+
+/// Held (behind an async mutex) while writing. Never held by the connection task while it reads.
+pub(crate) struct Writer {
+    /// The current connection's write half and its generation.
+    pub sink: Option<(Sink, u64)>,
+    /// Requests made while no connection took requests, oldest first.
+    pub queue: VecDeque<Queued>,
+    /// When anything was last written on `sink` (the idle ping is only sent on a quiet socket).
+    pub last_write: Instant,
+}
+
+impl Writer {
+    pub fn new() -> Self {
+        Writer { sink: None, queue: VecDeque::new(), last_write: Instant::now() }
+    }
+
+    /// The generation of the connection in the writer, if any.
+    pub fn generation(&self) -> Option<u64> {
+        self.sink.as_ref().map(|(_, g)| *g)
+    }
+}
+
+/// A request waiting for a connection, kept unserialized: it is signed when it is written.
+pub(crate) struct Queued {
+    pub id: u64,
+    pub method: String,
+    pub params: Params,
+    pub security: Security,
+}
