@@ -32,3 +32,13 @@ pub mod spot {
     #[allow(unused_imports)]
     pub use crate::api::spot::*;
 }
+
+/// The USDⓈ-M futures WebSocket API (`ws-fapi/v1`) and its user data stream.
+pub mod usdm {
+    pub use crate::api::usdm::*;
+}
+
+/// The COIN-M futures WebSocket API (`ws-dapi/v1`) and its user data stream.
+pub mod coinm {
+    pub use crate::api::coinm::*;
+}

@@ -16,6 +16,7 @@ use super::connection::{run_connection, Command};
 use super::{changes_state, Params, RateLimits, Security};
 use crate::error::ApiError;
 use crate::transport::{ConnectionEvent, TransportConfig};
+use crate::env::Product;
 use crate::{Credentials, Error, Result};
 
 /// Settings of an API connection.
@@ -85,6 +86,8 @@ pub(crate) struct Pending {
 /// State shared by the handles and the connection task.
 pub(crate) struct Shared {
     pub url: String,
+    /// Which API this is: decides how the server clock is read (spot `time`, futures `session.status`).
+    pub product: Product,
     pub credentials: Option<Credentials>,
     pub config: ApiConfig,
     pub pending: Mutex<HashMap<u64, Pending>>,
@@ -153,10 +156,22 @@ impl ApiClient {
     /// Connects to `url` (for example `Env::api_url(Product::Spot)`), logs on when the key allows it and
     /// measures the server-time offset. Fails if the first connection cannot be made.
     pub async fn connect(url: &str, credentials: Option<Credentials>, config: ApiConfig) -> Result<Self> {
+        Self::connect_product(url, credentials, config, Product::Spot).await
+    }
+
+    /// Like [`ApiClient::connect`] for a futures endpoint (`Product::UsdM`, `Product::CoinM`), whose
+    /// server clock is read from `session.status` (the futures APIs have no `time` method).
+    pub async fn connect_product(
+        url: &str,
+        credentials: Option<Credentials>,
+        config: ApiConfig,
+        product: Product,
+    ) -> Result<Self> {
         let ws = crate::transport::connect(url, config.transport.connect_timeout).await?;
         let (events, _) = broadcast::channel(config.event_capacity.max(16));
         let shared = Arc::new(Shared {
             url: url.to_string(),
+            product,
             credentials,
             config,
             pending: Mutex::new(HashMap::new()),
@@ -242,15 +257,20 @@ impl ApiClient {
         self.shared.time_offset_ms.load(Ordering::Relaxed)
     }
 
-    /// Measures the server-time offset with the `time` method and applies it to every later `timestamp`.
+    /// Measures the server-time offset and applies it to every later `timestamp`: with `time` on spot,
+    /// with `session.status` (which carries `serverTime`) on the futures APIs.
     pub async fn sync_time(&self) -> Result<i64> {
         #[derive(serde::Deserialize)]
         struct Time {
             #[serde(rename = "serverTime")]
             server_time: i64,
         }
+        let method = match self.shared.product {
+            Product::Spot => "time",
+            Product::UsdM | Product::CoinM => "session.status",
+        };
         let before = Shared::now_ms() as i64;
-        let t: Time = self.request("time", Params::new(), Security::None).await?;
+        let t: Time = self.request(method, Params::new(), Security::None).await?;
         let after = Shared::now_ms() as i64;
         let offset = t.server_time - (before + after) / 2;
         self.shared.time_offset_ms.store(offset, Ordering::Relaxed);

@@ -2,12 +2,17 @@
 //! automatic signing, session logon and rate-limit tracking. Product modules (`spot`, ...) add typed calls.
 
 mod client;
+pub mod coinm;
 mod connection;
 mod envelope;
+pub mod futures;
 mod ratelimit;
+pub(crate) mod request;
 pub mod spot;
+pub mod usdm;
 
 pub use client::{ApiClient, ApiConfig, ApiEvent};
+pub use request::{ApiHandle, ApiRequest, Call, OrderRef, Symbols};
 pub use ratelimit::{RateLimitUsage, RateLimits};
 
 /// The parameters of a request. A sorted map, which is also the order the signature payload needs.
@@ -22,6 +27,11 @@ pub fn decode_reply<T: serde::de::DeserializeOwned>(frame: &[u8]) -> crate::Resu
     let range = env.result_range(frame).ok_or_else(|| crate::Error::decode("response", "no `result`", frame))?;
     let body = &frame[range];
     serde_json::from_slice(body).map_err(|e| crate::Error::decode("response result", e, body))
+}
+
+/// The local clock, epoch ms (what `timestamp` starts from before the server offset is applied).
+pub(crate) fn client_now_ms() -> u64 {
+    client::Shared::now_ms()
 }
 
 /// How a request is authorized, from the method's security type in the docs.

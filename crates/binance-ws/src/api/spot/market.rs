@@ -8,6 +8,8 @@ use super::{requests, Symbols};
 use crate::model::{Interval, SymbolStatus};
 
 requests! {
+    api: crate::api::spot::Api;
+
     /// The current order book (limited depth).
     depth => Depth("depth", None) -> OrderBook {
         req symbol: into String = "symbol"; "Symbol.",
