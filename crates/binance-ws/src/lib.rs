@@ -21,6 +21,7 @@ pub mod error;
 pub mod model;
 pub mod streams;
 pub mod transport;
+pub mod user_data;
 pub mod validate;
 
 pub use auth::Credentials;
@@ -36,9 +37,11 @@ pub mod spot {
 /// The USDⓈ-M futures WebSocket API (`ws-fapi/v1`) and its user data stream.
 pub mod usdm {
     pub use crate::api::usdm::*;
+    pub use crate::user_data::futures::{UserDataConfig, UserDataStream, UserEvent};
 }
 
 /// The COIN-M futures WebSocket API (`ws-dapi/v1`) and its user data stream.
 pub mod coinm {
     pub use crate::api::coinm::*;
+    pub use crate::user_data::futures::{UserDataConfig, UserDataStream, UserEvent};
 }

@@ -35,12 +35,19 @@ use crate::{Credentials, Env, Result};
 pub struct Api<P> {
     client: ApiClient,
     validator: Validator,
+    /// Where it connected (for the user data stream's host); `None` when made with `from_client`.
+    env: Option<Env>,
     product: PhantomData<P>,
 }
 
 impl<P> Clone for Api<P> {
     fn clone(&self) -> Self {
-        Api { client: self.client.clone(), validator: self.validator.clone(), product: PhantomData }
+        Api {
+            client: self.client.clone(),
+            validator: self.validator.clone(),
+            env: self.env.clone(),
+            product: PhantomData,
+        }
     }
 }
 
@@ -71,12 +78,17 @@ impl<P: FuturesProduct> Api<P> {
     pub async fn connect_with(env: &Env, credentials: Option<Credentials>, config: ApiConfig) -> Result<Self> {
         let url = env.api_url(P::PRODUCT);
         let client = ApiClient::connect_product(&url, credentials, config, P::PRODUCT).await?;
-        Ok(Self::from_client(client))
+        Ok(Api { env: Some(env.clone()), ..Self::from_client(client) })
     }
 
     /// Wraps a connected engine (its checks are this product's).
     pub fn from_client(client: ApiClient) -> Self {
-        Api { client, validator: Validator::new(P::VENUE), product: PhantomData }
+        Api { client, validator: Validator::new(P::VENUE), env: None, product: PhantomData }
+    }
+
+    /// The environment it connected to (`None` when made with [`Api::from_client`]).
+    pub fn env(&self) -> Option<&Env> {
+        self.env.as_ref()
     }
 
     /// The engine underneath (rate limits, events, raw requests).

@@ -46,12 +46,25 @@ impl FuturesProduct for CoinMargined {
     const PRODUCT: Product = Product::CoinM;
 }
 
-/// The result of `userDataStream.start` and `userDataStream.ping`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+/// The result of `userDataStream.start` and `userDataStream.ping`. `Debug` shows only the start of
+/// the key: whoever holds it can read the account's events.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ListenKey {
     /// The key that names the account's user data stream (valid 60 minutes after the last keepalive).
     pub listen_key: String,
+}
+
+impl std::fmt::Debug for ListenKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ListenKey").field("listen_key", &redact_key(&self.listen_key)).finish()
+    }
+}
+
+/// The first 4 characters of a listen key, for logs and `Debug`.
+pub(crate) fn redact_key(key: &str) -> String {
+    let head: String = key.chars().take(4).collect();
+    format!("{head}...")
 }
 
 /// Futures booleans go on the wire as the strings `"true"`/`"false"` (`reduceOnly`, `closePosition`).

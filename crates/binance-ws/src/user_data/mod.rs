@@ -1,0 +1,3 @@
+//! User data streams: account and order events pushed to the account's owner.
+
+pub mod futures;
