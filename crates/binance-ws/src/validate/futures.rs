@@ -98,7 +98,8 @@ fn modify(
         }
         _ => {}
     }
-    match (o.price, &o.price_match) {
+    let price_match = o.price_match.as_deref().filter(|m| *m != "NONE");
+    match (o.price, price_match) {
         (None, None) => {
             errors.push(ValidationError::missing("price", "is mandatory for order.modify", "price or priceMatch"))
         }

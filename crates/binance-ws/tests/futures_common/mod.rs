@@ -331,3 +331,61 @@ pub fn example_of(spec: &serde_yaml_ng::Value, schema: &serde_yaml_ng::Value) ->
     }
     panic!("schema without example, const or enum: {s:?}")
 }
+
+// ------------------------------------------------------------------ request parameters
+
+/// The parameter names of each page's "Request Parameters" table, by the method of the page's first
+/// request example (pages with several methods, like the general info page, are left out).
+pub fn param_tables(prefix: &str) -> std::collections::BTreeMap<String, BTreeSet<String>> {
+    let mut out = std::collections::BTreeMap::new();
+    for (_, text) in pages(prefix) {
+        let methods: BTreeSet<String> = json_blocks(&text)
+            .iter()
+            .filter_map(|b| b.get("method").and_then(|m| m.as_str()).map(str::to_string))
+            .collect();
+        if methods.len() != 1 {
+            continue;
+        }
+        let Some(at) = text.find("Request Parameters") else { continue };
+        let names: BTreeSet<String> = text[at..]
+            .lines()
+            .skip(1)
+            .skip_while(|l| l.trim().is_empty())
+            .take_while(|l| l.contains(" | "))
+            .skip(1) // the header row
+            .map(|l| l.split(" | ").next().unwrap().trim().to_string())
+            .collect();
+        let method = methods.into_iter().next().unwrap();
+        out.entry(method).or_insert_with(BTreeSet::new).extend(names);
+    }
+    out
+}
+
+/// The docs' request params without what the engine adds (`apiKey`, `timestamp`, `signature`, `recvWindow`).
+pub fn user_params(params: &Value) -> serde_json::Map<String, Value> {
+    let mut m = params.as_object().cloned().unwrap_or_default();
+    for k in ["apiKey", "timestamp", "signature", "recvWindow"] {
+        m.remove(k);
+    }
+    m
+}
+
+/// Compares our params with the docs': the same names, strings equal, numbers equal as decimals (the
+/// docs write some decimals as JSON numbers, though DECIMAL parameters are sent as strings).
+pub fn assert_same_params(what: &str, ours: &serde_json::Map<String, Value>, docs: &serde_json::Map<String, Value>) {
+    let our_keys: BTreeSet<&String> = ours.keys().collect();
+    let doc_keys: BTreeSet<&String> = docs.keys().collect();
+    assert_eq!(our_keys, doc_keys, "{what}: parameter names differ");
+    for (k, want) in docs {
+        let got = &ours[k];
+        let as_dec = |v: &Value| match v {
+            Value::String(s) => s.parse::<rust_decimal::Decimal>().ok(),
+            Value::Number(n) => n.to_string().parse::<rust_decimal::Decimal>().ok(),
+            _ => None,
+        };
+        let same = got == want || (want.is_number() && as_dec(got).is_some() && as_dec(got) == as_dec(want));
+        assert!(same, "{what}: {k} is {got}, the docs send {want}");
+    }
+}
+
+use std::collections::BTreeSet;

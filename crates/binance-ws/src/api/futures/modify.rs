@@ -63,10 +63,12 @@ impl<P> ModifyOrder<P> {
         }
     }
 
-    /// Sets `priceMatch` and removes `price`, which cannot be sent with it.
+    /// Sets `priceMatch` and, unless it is `NONE`, removes `price`, which cannot be sent with a price match.
     pub fn price_match(mut self, v: PriceMatch) -> Self {
         self.price_match = Some(v);
-        self.price = None;
+        if v != PriceMatch::None {
+            self.price = None;
+        }
         self
     }
 }

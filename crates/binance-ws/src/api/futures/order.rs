@@ -230,10 +230,13 @@ impl<P> NewOrder<P> {
         self.new_order_resp_type = Some(v);
         self
     }
-    /// Sets `priceMatch` (`LIMIT`, `STOP`, `TAKE_PROFIT`) and removes `price`, which cannot be sent with it.
+    /// Sets `priceMatch` (`LIMIT`, `STOP`, `TAKE_PROFIT`) and, unless it is `NONE`, removes `price`,
+    /// which cannot be sent with a price match.
     pub fn price_match(mut self, v: PriceMatch) -> Self {
         self.price_match = Some(v);
-        self.price = None;
+        if v != PriceMatch::None {
+            self.price = None;
+        }
         self
     }
     /// Sets `selfTradePreventionMode`.
