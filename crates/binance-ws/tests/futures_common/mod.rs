@@ -389,3 +389,57 @@ pub fn assert_same_params(what: &str, ours: &serde_json::Map<String, Value>, doc
 }
 
 use std::collections::BTreeSet;
+
+// ------------------------------------------------------------------ a scripted futures API
+
+/// What a scripted API connection received: every request's method and params, in order.
+pub type Log = Arc<parking_lot::Mutex<Vec<(String, Value)>>>;
+
+/// An order as the USDⓈ-M "New Order" page answers it, for the order methods of a scripted API.
+pub fn usdm_order_result(params: &Value) -> Value {
+    json!({"orderId": 325078477, "symbol": params["symbol"], "status": "NEW", "clientOrderId": "iCXL1BywlBaf2sesNUrVl3",
+           "price": "43187.00", "avgPrice": "0.00", "origQty": "0.100", "executedQty": "0.000", "cumQty": "0.000",
+           "cumQuote": "0.00000", "timeInForce": "GTC", "type": "LIMIT", "reduceOnly": false, "closePosition": false,
+           "side": "BUY", "positionSide": "BOTH", "stopPrice": "0.00", "workingType": "CONTRACT_PRICE",
+           "priceProtect": false, "origType": "LIMIT", "priceMatch": "NONE", "selfTradePreventionMode": "NONE",
+           "goodTillDate": 0, "updateTime": 1702555534435u64})
+}
+
+/// An order as the COIN-M "New Order" page answers it.
+pub fn coinm_order_result(params: &Value) -> Value {
+    json!({"orderId": 333245211, "symbol": params["symbol"], "pair": "BTCUSD", "status": "NEW",
+           "clientOrderId": "5SztZiGFAxgAqw4J9EN9fA", "price": "50000", "avgPrice": "0.00", "origQty": "1",
+           "executedQty": "0", "cumQty": "0", "cumBase": "0", "timeInForce": "GTC", "type": "LIMIT",
+           "reduceOnly": false, "closePosition": false, "side": "BUY", "positionSide": "BOTH", "stopPrice": "0",
+           "workingType": "CONTRACT_PRICE", "priceProtect": false, "origType": "LIMIT", "updateTime": 1728413795125u64})
+}
+
+/// Serves one API connection: logs every request and answers with `answer(method, params)`
+/// (`Ok(result)` or `Err((status, code, msg))`); `session.status` is answered for the clock sync.
+pub async fn api_loop<F>(mut ws: Ws, log: Log, answer: F)
+where
+    F: Fn(&str, &Value) -> Result<Value, (u16, i64, String)>,
+{
+    while let Some(req) = next_json(&mut ws).await {
+        let id = req["id"].clone();
+        let method = req["method"].as_str().unwrap_or_default().to_string();
+        let params = req.get("params").cloned().unwrap_or(json!({}));
+        log.lock().push((method.clone(), params.clone()));
+        let reply = if method == "session.status" {
+            ok(&id, session_status())
+        } else {
+            match answer(&method, &params) {
+                Ok(result) => ok(&id, result),
+                Err((status, code, msg)) => err(&id, status, code, &msg),
+            }
+        };
+        if !send_json(&mut ws, &reply).await {
+            return;
+        }
+    }
+}
+
+/// How many logged requests had `method`.
+pub fn count(log: &Log, method: &str) -> usize {
+    log.lock().iter().filter(|(m, _)| m == method).count()
+}
