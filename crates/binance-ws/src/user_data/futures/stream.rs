@@ -432,7 +432,9 @@ impl Task {
                     match connect(&self.url(), cfg.connect_timeout).await {
                         Ok(fresh) => {
                             let mut old = std::mem::replace(&mut ws, fresh);
-                            tokio::spawn(async move { let _ = old.close().await; });
+                            tokio::spawn(async move {
+                                let _ = tokio::time::timeout(Duration::from_secs(5), old.close()).await;
+                            });
                             last_rx = Instant::now();
                             rotate_at = cfg.lifetime.map(|l| Instant::now() + l);
                         }
@@ -441,7 +443,10 @@ impl Task {
                 }
             }
         };
-        let _ = ws.close().await;
+        // A close handshake the server never answers must not hold up the reconnect.
+        tokio::spawn(async move {
+            let _ = tokio::time::timeout(Duration::from_secs(5), ws.close()).await;
+        });
         exit
     }
 
