@@ -20,8 +20,19 @@ fn decode(method: &str, frame: &[u8]) -> Option<Result<String, String>> {
         };
     }
     by_method!(
-        SessionLogon, SessionStatusRequest, SessionLogout, NewOrder, ModifyOrder, CancelOrder, OrderStatusRequest,
-        PositionRequest, BalanceRequest, AccountStatus, UserDataStreamStart, UserDataStreamPing, UserDataStreamStop,
+        SessionLogon,
+        SessionStatusRequest,
+        SessionLogout,
+        NewOrder,
+        ModifyOrder,
+        CancelOrder,
+        OrderStatusRequest,
+        PositionRequest,
+        BalanceRequest,
+        AccountStatus,
+        UserDataStreamStart,
+        UserDataStreamPing,
+        UserDataStreamStop,
     );
     None
 }

@@ -7,8 +7,8 @@ mod futures_common;
 use std::str::FromStr;
 
 use binance_ws::api::ApiRequest;
-use binance_ws::model::{Decimal, SelfTradePreventionMode, Side};
 use binance_ws::coinm::*;
+use binance_ws::model::{Decimal, SelfTradePreventionMode, Side};
 use futures_common::{assert_same_params, param_tables, requests, user_params};
 
 fn d(s: &str) -> Decimal {
@@ -68,7 +68,12 @@ fn every_order_parameter_name_is_in_the_docs_table() {
         .self_trade_prevention_mode(SelfTradePreventionMode::ExpireBoth);
     let mut names: Vec<String> = full.params().keys().cloned().collect();
     names.extend(
-        NewOrder::limit("X", Side::Buy, d("1"), d("1")).close_position().price_match(PriceMatch::Queue).params().keys().cloned(),
+        NewOrder::limit("X", Side::Buy, d("1"), d("1"))
+            .close_position()
+            .price_match(PriceMatch::Queue)
+            .params()
+            .keys()
+            .cloned(),
     );
     for n in &names {
         assert!(place.contains(n), "order.place sends {n}, which the New Order table does not list: {place:?}");

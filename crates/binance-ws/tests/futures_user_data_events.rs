@@ -75,7 +75,10 @@ fn check_product(file: &str) {
     let ex = instance(&s, "accountConfigUpdateEvent");
     let UserEvent::AccountConfigUpdate(c) = decode_event(ex.to_string().as_bytes()).unwrap() else { panic!("{ex}") };
     let lev = c.leverage.expect("ac");
-    assert_eq!((lev.symbol.as_str(), u64::from(lev.leverage)), (ex["ac"]["s"].as_str().unwrap(), ex["ac"]["l"].as_u64().unwrap()));
+    assert_eq!(
+        (lev.symbol.as_str(), u64::from(lev.leverage)),
+        (ex["ac"]["s"].as_str().unwrap(), ex["ac"]["l"].as_u64().unwrap())
+    );
     assert_eq!(c.multi_assets.map(|m| m.multi_assets_margin), ex.get("ai").map(|ai| ai["j"].as_bool().unwrap()));
     decoded += 1;
 
@@ -130,7 +133,9 @@ fn combined_frames_other_key_orders_and_garbage() {
     let reordered = format!(r#"{{"data":{ev},"stream":"key"}}"#);
     assert!(matches!(decode_event(reordered.as_bytes()).unwrap(), UserEvent::TradeLite(_)));
     let e_last = r#"{"E":"1576653824250","listenKey":"k","e":"listenKeyExpired"}"#;
-    assert!(matches!(decode_event(e_last.as_bytes()).unwrap(), UserEvent::ListenKeyExpired(k) if k.event_time == 1576653824250));
+    assert!(
+        matches!(decode_event(e_last.as_bytes()).unwrap(), UserEvent::ListenKeyExpired(k) if k.event_time == 1576653824250)
+    );
     assert!(decode_event(b"not json").is_err());
     assert!(decode_event(br#"{"E":1}"#).unwrap_err().contains("no event type"));
     let broken = decode_event(br#"{"e":"ORDER_TRADE_UPDATE","E":1,"T":2,"o":{"s":"X"}}"#).unwrap_err();

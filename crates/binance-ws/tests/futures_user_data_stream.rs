@@ -112,14 +112,22 @@ async fn wait_until(mut cond: impl FnMut() -> bool) {
 }
 
 fn fast(keepalive: Duration) -> UserDataConfig {
-    let mut c = UserDataConfig { keepalive_interval: keepalive, retry_interval: Duration::from_millis(50), ..Default::default() };
+    let mut c = UserDataConfig {
+        keepalive_interval: keepalive,
+        retry_interval: Duration::from_millis(50),
+        ..Default::default()
+    };
     c.transport.backoff_floor = Duration::from_millis(20);
     c.transport.backoff_ceiling = Duration::from_millis(100);
     c
 }
 
 /// The next event that `want` accepts (others are collected), within a generous bound.
-async fn next_where(events: &mut UserDataStream, seen: &mut Vec<UserEvent>, want: impl Fn(&UserEvent) -> bool) -> UserEvent {
+async fn next_where(
+    events: &mut UserDataStream,
+    seen: &mut Vec<UserEvent>,
+    want: impl Fn(&UserEvent) -> bool,
+) -> UserEvent {
     tokio::time::timeout(Duration::from_secs(10), async {
         loop {
             let ev = events.next().await.expect("the stream goes on");
@@ -175,9 +183,11 @@ async fn listen_key_expired_renews_the_key_and_reports_the_gap() {
 
     server.state.lock().key = "key-2".into();
     server.to_stream(Cmd::Send(json!({"e": "listenKeyExpired", "E": "1576653824250", "listenKey": "key-1"})));
-    next_where(&mut events, &mut seen, |e| matches!(e, UserEvent::ListenKeyExpired(k) if k.listen_key == "key-1")).await;
+    next_where(&mut events, &mut seen, |e| matches!(e, UserEvent::ListenKeyExpired(k) if k.listen_key == "key-1"))
+        .await;
     next_where(&mut events, &mut seen, |e| matches!(e, UserEvent::Notice(Notice::ListenKeyRenewed { .. }))).await;
-    let gap = next_where(&mut events, &mut seen, |e| matches!(e, UserEvent::Notice(Notice::EventsMayBeMissing { .. }))).await;
+    let gap =
+        next_where(&mut events, &mut seen, |e| matches!(e, UserEvent::Notice(Notice::EventsMayBeMissing { .. }))).await;
     let UserEvent::Notice(Notice::EventsMayBeMissing { reason, since_ms, .. }) = gap else { unreachable!() };
     assert!(reason.contains("new listen key"), "{reason}");
     assert!(since_ms > 0);
@@ -198,7 +208,8 @@ async fn a_dropped_connection_is_restored_and_the_gap_reported() {
     server.to_stream(Cmd::Drop);
     next_where(&mut events, &mut seen, |e| matches!(e, UserEvent::Notice(Notice::Disconnected { .. }))).await;
     next_where(&mut events, &mut seen, |e| matches!(e, UserEvent::Notice(Notice::Connected { reconnects: 1 }))).await;
-    let gap = next_where(&mut events, &mut seen, |e| matches!(e, UserEvent::Notice(Notice::EventsMayBeMissing { .. }))).await;
+    let gap =
+        next_where(&mut events, &mut seen, |e| matches!(e, UserEvent::Notice(Notice::EventsMayBeMissing { .. }))).await;
     assert!(matches!(gap, UserEvent::Notice(Notice::EventsMayBeMissing { down_for: Some(_), .. })), "{gap:?}");
     server.wait_connections(2).await;
     assert_eq!(server.paths()[1], server.paths()[0], "same key, same URL");
@@ -226,7 +237,12 @@ async fn a_keepalive_for_a_vanished_key_gets_a_new_one_and_coinm_uses_the_legacy
         s.key = "key-2".into();
     }
     let mut seen = Vec::new();
-    next_where(&mut events, &mut seen, |e| matches!(e, UserEvent::Notice(Notice::KeepaliveFailed { error }) if error.contains("-1125"))).await;
+    next_where(
+        &mut events,
+        &mut seen,
+        |e| matches!(e, UserEvent::Notice(Notice::KeepaliveFailed { error }) if error.contains("-1125")),
+    )
+    .await;
     server.state.lock().key_gone = false;
     next_where(&mut events, &mut seen, |e| matches!(e, UserEvent::Notice(Notice::ListenKeyRenewed { .. }))).await;
     next_where(&mut events, &mut seen, |e| matches!(e, UserEvent::Notice(Notice::EventsMayBeMissing { .. }))).await;

@@ -22,9 +22,25 @@ fn decode(method: &str, frame: &[u8]) -> Option<Result<String, String>> {
         };
     }
     by_method!(
-        SessionLogon, SessionStatusRequest, SessionLogout, Depth, TickerPrice, TickerBook, NewOrder, ModifyOrder,
-        CancelOrder, OrderStatusRequest, PositionRequest, PositionV2Request, BalanceRequest, BalanceV2Request,
-        AccountStatus, AccountStatusV2, UserDataStreamStart, UserDataStreamPing, UserDataStreamStop,
+        SessionLogon,
+        SessionStatusRequest,
+        SessionLogout,
+        Depth,
+        TickerPrice,
+        TickerBook,
+        NewOrder,
+        ModifyOrder,
+        CancelOrder,
+        OrderStatusRequest,
+        PositionRequest,
+        PositionV2Request,
+        BalanceRequest,
+        BalanceV2Request,
+        AccountStatus,
+        AccountStatusV2,
+        UserDataStreamStart,
+        UserDataStreamPing,
+        UserDataStreamStop,
     );
     None
 }
@@ -66,11 +82,10 @@ fn decoded_values_are_the_examples() {
 
     let status = all.iter().find(|e| e.method == "order.status").unwrap();
     let o: Order = decode_reply(status.response.to_string().as_bytes()).unwrap();
-    assert_eq!((o.order_type, o.activate_price, o.price_rate.map(|r| r.to_string())), (
-        OrderType::TrailingStopMarket,
-        Some(Decimal::from(9020)),
-        Some("0.3".into())
-    ));
+    assert_eq!(
+        (o.order_type, o.activate_price, o.price_rate.map(|r| r.to_string())),
+        (OrderType::TrailingStopMarket, Some(Decimal::from(9020)), Some("0.3".into()))
+    );
 
     let pos = all.iter().find(|e| e.method == "account.position").unwrap();
     let p: Vec<Position> = decode_reply(pos.response.to_string().as_bytes()).unwrap();

@@ -82,7 +82,12 @@ fn every_order_parameter_name_is_in_the_docs_table() {
         .good_till_date(1_900_000_000_000);
     let mut names: Vec<String> = full.params().keys().cloned().collect();
     names.extend(
-        NewOrder::limit("X", Side::Buy, d("1"), d("1")).close_position().price_match(PriceMatch::Queue).params().keys().cloned(),
+        NewOrder::limit("X", Side::Buy, d("1"), d("1"))
+            .close_position()
+            .price_match(PriceMatch::Queue)
+            .params()
+            .keys()
+            .cloned(),
     );
     for n in &names {
         assert!(place.contains(n), "order.place sends {n}, which the New Order table does not list: {place:?}");

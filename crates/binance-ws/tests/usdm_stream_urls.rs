@@ -48,12 +48,14 @@ async fn paths_after(env: Env, product: Product, split: Option<bool>, subscribe:
 async fn local_futures_streams_live_under_their_prefix() {
     let local = || Env::Local("ws://unused".into());
     assert_eq!(paths_after(local(), Product::Spot, None, vec![Stream::trade("BTCUSDT")]).await, ["/stream"]);
-    assert_eq!(paths_after(local(), Product::CoinM, None, vec![Stream::agg_trade("BTCUSD_PERP")]).await, [
-        "/dstream/stream"
-    ]);
-    assert_eq!(paths_after(local(), Product::UsdM, None, vec![Stream::agg_trade("BTCUSDT")]).await, [
-        "/fstream/stream"
-    ]);
+    assert_eq!(
+        paths_after(local(), Product::CoinM, None, vec![Stream::agg_trade("BTCUSD_PERP")]).await,
+        ["/dstream/stream"]
+    );
+    assert_eq!(
+        paths_after(local(), Product::UsdM, None, vec![Stream::agg_trade("BTCUSDT")]).await,
+        ["/fstream/stream"]
+    );
     // With the USDⓈ-M route split on, book tickers go to /public and the rest to /market, both under /fstream.
     let split = paths_after(
         local(),

@@ -14,9 +14,9 @@ use tokio::sync::{broadcast, mpsc, oneshot};
 
 use super::connection::{run_connection, Command};
 use super::{changes_state, Params, RateLimits, Security};
+use crate::env::Product;
 use crate::error::ApiError;
 use crate::transport::{ConnectionEvent, TransportConfig};
-use crate::env::Product;
 use crate::{Credentials, Error, Result};
 
 /// Settings of an API connection.

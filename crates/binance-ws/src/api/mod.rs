@@ -12,8 +12,8 @@ pub mod spot;
 pub mod usdm;
 
 pub use client::{ApiClient, ApiConfig, ApiEvent};
-pub use request::{ApiHandle, ApiRequest, Call, OrderRef, Symbols};
 pub use ratelimit::{RateLimitUsage, RateLimits};
+pub use request::{ApiHandle, ApiRequest, Call, OrderRef, Symbols};
 
 /// The parameters of a request. A sorted map, which is also the order the signature payload needs.
 pub type Params = serde_json::Map<String, serde_json::Value>;

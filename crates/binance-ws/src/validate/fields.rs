@@ -226,7 +226,10 @@ impl OrderFields {
     pub fn is_algo(&self) -> bool {
         match self.venue {
             Venue::Spot => {
-                matches!(self.order_type.as_str(), "STOP_LOSS" | "STOP_LOSS_LIMIT" | "TAKE_PROFIT" | "TAKE_PROFIT_LIMIT")
+                matches!(
+                    self.order_type.as_str(),
+                    "STOP_LOSS" | "STOP_LOSS_LIMIT" | "TAKE_PROFIT" | "TAKE_PROFIT_LIMIT"
+                )
             }
             Venue::UsdM | Venue::CoinM => matches!(
                 self.order_type.as_str(),

@@ -123,8 +123,11 @@ fn strictify(text: &str) -> String {
     for (n, line) in lines.iter().enumerate() {
         let mut l = line.clone();
         let next = lines.get(n + 1).map(|s| s.trim_start()).unwrap_or("");
-        let ends_value = l.ends_with(['"', '}', ']']) || l.ends_with(|c: char| c.is_ascii_digit()) || l.ends_with("true")
-            || l.ends_with("false") || l.ends_with("null");
+        let ends_value = l.ends_with(['"', '}', ']'])
+            || l.ends_with(|c: char| c.is_ascii_digit())
+            || l.ends_with("true")
+            || l.ends_with("false")
+            || l.ends_with("null");
         if ends_value && (next.starts_with('"') || next.starts_with('{')) && !l.ends_with(['{', '[', ',']) {
             l.push(',');
         }

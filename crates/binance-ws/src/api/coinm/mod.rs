@@ -22,7 +22,7 @@ mod requests;
 pub use models::*;
 pub use requests::*;
 
-pub use crate::api::futures::{FuturesProduct, ListenKey, CoinMargined};
+pub use crate::api::futures::{CoinMargined, FuturesProduct, ListenKey};
 pub use crate::api::spot::{Empty, SessionStatus};
 pub use crate::api::{ApiRequest, Call, OrderRef, Security};
 pub use crate::model::futures::*;

@@ -151,7 +151,12 @@ impl<P> NewOrder<P> {
 
     /// `TRAILING_STOP_MARKET`: follows the best price by `callback_rate` percent (0.1 to 10; 1 is 1%),
     /// starting from the latest price unless [`NewOrder::activation_price`] is set.
-    pub fn trailing_stop_market(symbol: impl Into<String>, side: Side, quantity: Decimal, callback_rate: Decimal) -> Self {
+    pub fn trailing_stop_market(
+        symbol: impl Into<String>,
+        side: Side,
+        quantity: Decimal,
+        callback_rate: Decimal,
+    ) -> Self {
         Self::new(symbol, side, OrderType::TrailingStopMarket).quantity(quantity).callback_rate(callback_rate)
     }
 

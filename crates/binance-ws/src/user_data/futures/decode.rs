@@ -39,9 +39,7 @@ pub fn decode_event(frame: &[u8]) -> Result<UserEvent, String> {
         "MARGIN_CALL" => UserEvent::MarginCall(parse(data)?),
         "ACCOUNT_CONFIG_UPDATE" => UserEvent::AccountConfigUpdate(parse(data)?),
         "listenKeyExpired" => UserEvent::ListenKeyExpired(parse(data)?),
-        other => {
-            UserEvent::Unknown { event_type: other.to_owned(), raw: String::from_utf8_lossy(data).into_owned() }
-        }
+        other => UserEvent::Unknown { event_type: other.to_owned(), raw: String::from_utf8_lossy(data).into_owned() },
     };
     Ok(ev)
 }

@@ -16,6 +16,8 @@ use crate::model::{SelfTradePreventionMode, Side};
 /// One item of a futures user data stream: an account event, or a notice about the stream itself.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+// Order updates are the common case: boxing them would cost an allocation per event.
+#[allow(clippy::large_enum_variant)]
 pub enum UserEvent {
     /// `ORDER_TRADE_UPDATE`: an order was placed, filled, canceled, expired or amended.
     OrderTradeUpdate(OrderTradeUpdate),
