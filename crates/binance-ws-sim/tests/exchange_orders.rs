@@ -270,3 +270,22 @@ fn adjust_balance_records_balance_update() {
     assert!(matches!(&ev[0].1, UserEvent::BalanceUpdate { asset, delta, .. } if asset == "ETH" && *delta == d("2.5")));
     assert!(matches!(&ev[1].1, UserEvent::AccountPosition { balances, .. } if balances[0].0 == "ETH"));
 }
+
+#[test]
+fn external_lock_moves_free_to_locked_and_back_with_its_event() {
+    let (mut ex, a, _) = setup();
+    ex.drain_user_events();
+    assert_eq!(ex.external_lock(a, "BTC", d("4"), 11).unwrap(), Balance { free: d("6"), locked: d("4") });
+    assert_eq!(ex.external_lock(a, "BTC", d("-1.5"), 12).unwrap(), Balance { free: d("7.5"), locked: d("2.5") });
+    // Short of free to lock, or of locked to release: refused, nothing changes, no event.
+    assert_eq!(rej(ex.external_lock(a, "BTC", d("8"), 13)).0, -2010);
+    assert_eq!(rej(ex.external_lock(a, "BTC", d("-3"), 13)).0, -2010);
+    assert_eq!(ex.balance(a, "BTC"), Balance { free: d("7.5"), locked: d("2.5") });
+    let ev = ex.drain_user_events();
+    assert_eq!(ev.len(), 4, "{ev:?}");
+    assert!(matches!(&ev[0].1, UserEvent::ExternalLock { asset, delta, transaction_time: 11, .. }
+        if asset == "BTC" && *delta == d("4")));
+    assert!(matches!(&ev[1].1, UserEvent::AccountPosition { balances, .. }
+        if balances == &[("BTC".to_string(), Balance { free: d("6"), locked: d("4") })]));
+    assert!(matches!(&ev[2].1, UserEvent::ExternalLock { delta, .. } if *delta == d("-1.5")));
+}

@@ -21,6 +21,7 @@ pub mod error;
 pub mod model;
 pub mod streams;
 pub mod transport;
+pub mod user_data;
 pub mod validate;
 
 pub use auth::Credentials;
@@ -31,4 +32,5 @@ pub use error::{Error, Result};
 pub mod spot {
     #[allow(unused_imports)]
     pub use crate::api::spot::*;
+    pub use crate::user_data::spot::{UserDataStream, UserEvent};
 }

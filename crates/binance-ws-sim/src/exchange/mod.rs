@@ -262,6 +262,35 @@ impl Exchange {
         Ok(self.accounts.balance(account, asset))
     }
 
+    /// Locks `delta` of `asset` for a system outside spot trading (negative `delta`: releases it), as when
+    /// the balance backs margin collateral (user-data-stream.md, "External Lock Update"). Fails, changing
+    /// nothing, when free (or, to release, locked) is short. Subscribers get `externalLockUpdate` and
+    /// `outboundAccountPosition`.
+    pub fn external_lock(
+        &mut self,
+        account: AccountId,
+        asset: &str,
+        delta: Decimal,
+        now: u64,
+    ) -> Result<Balance, Reject> {
+        self.begin(now);
+        self.accounts.get(account)?;
+        if delta >= Decimal::ZERO {
+            self.accounts.lock(account, asset, delta)?;
+        } else {
+            if self.accounts.balance(account, asset).locked < -delta {
+                return Err(Reject::insufficient());
+            }
+            self.accounts.unlock(account, asset, -delta);
+        }
+        self.user_out.push((
+            account,
+            UserEvent::ExternalLock { event_time: now, asset: asset.to_string(), delta, transaction_time: now },
+        ));
+        self.end();
+        Ok(self.accounts.balance(account, asset))
+    }
+
     /// An account's balances (every asset it ever held).
     pub fn balances(&self, account: AccountId) -> Result<Vec<(String, Balance)>, Reject> {
         Ok(self.accounts.get(account)?.balances.iter().map(|(a, b)| (a.clone(), *b)).collect())
