@@ -487,7 +487,16 @@ impl Exchange {
     }
 
     pub(crate) fn report(&mut self, id: u64, exec_type: ExecType, x: Exec) {
-        let Some(order) = self.orders.get(&id).cloned() else { return };
+        let Some(mut order) = self.orders.get(&id).cloned() else { return };
+        // A GTC limit order is on the book from its acceptance (user-data-stream.md's NEW example: LIMIT GTC
+        // with "w": true and a working time), although the engine matches it before it rests.
+        if exec_type == ExecType::New
+            && order.working_time.is_some()
+            && order.time_in_force == TimeInForce::Gtc
+            && matches!(order.order_type, OrderType::Limit | OrderType::LimitMaker)
+        {
+            order.is_working = true;
+        }
         let execution_id = self.next_execution_id;
         self.next_execution_id += 1;
         let report = ExecutionReport {

@@ -34,6 +34,13 @@ pub async fn quiet_sim() -> Sim {
     Sim::start(SimConfig { activity: None, ..Default::default() }).await.expect("local exchange starts")
 }
 
+/// A quiet exchange whose ORDERS limit (Binance: 50 per 10 s) does not stop a test's continuous trading.
+pub async fn trading_sim() -> Sim {
+    Sim::start(SimConfig { activity: None, orders_per_10s: 100_000, ..Default::default() })
+        .await
+        .expect("local exchange starts")
+}
+
 pub fn ed25519_credentials() -> Credentials {
     Credentials::from_pem(DEFAULT_ED25519_API_KEY, DEFAULT_ED25519_PRIVATE_PEM).unwrap()
 }
