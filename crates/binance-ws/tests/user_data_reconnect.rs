@@ -309,3 +309,42 @@ async fn a_rotation_moves_the_subscription_without_loss_or_repeats() {
     assert!(duplicates > 0, "the connections never overlapped; the test proved nothing");
     assert_eq!(mine.subscription_id(), api.session_subscriptions().await.unwrap().first().map(|s| s.subscription_id));
 }
+
+/// Subscribing while the account trades: the events that follow the subscribe reply on the socket can be
+/// read before the subscribing task has recorded the new id; they are kept, not lost. Every executionReport
+/// the connection received for the subscription (the client's raw event feed) is in the stream, once.
+#[tokio::test]
+async fn subscribing_mid_trading_loses_nothing_the_connection_received() {
+    let sim = trading_sim().await;
+    engine_order(&sim, HMAC_KEY, ex::NewOrder::limit("BTCUSDT", ex::Side::Sell, d("1"), d("50000")));
+    let api = ed25519(&sim).await;
+    let stop = Arc::new(AtomicBool::new(false));
+    let trader = spawn_trader(ed25519(&sim).await, stop.clone());
+    let mut raw = api.client().events();
+    // Let trading get going, then subscribe in the middle of it, several times over.
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    for round in 0..5 {
+        let mut mine = api.user_data().await.unwrap();
+        let sid = mine.subscription_id().unwrap();
+        let mut events = Vec::new();
+        read_until(&mut mine, &mut events, |e| last_reports(e).len() >= 4).await;
+        mine.unsubscribe().await.unwrap();
+        read_until(&mut mine, &mut events, |e| matches!(e.last(), Some(UserEvent::StreamTerminated(_)))).await;
+        let streamed: Vec<u64> = events
+            .iter()
+            .filter_map(|e| if let UserEvent::ExecutionReport(r) = e { Some(r.execution_id) } else { None })
+            .collect();
+        let mut received = Vec::new();
+        while let Ok(ev) = raw.try_recv() {
+            if let ApiEvent::UserData { subscription_id: Some(s), event_type, raw } = ev {
+                if s == sid && event_type == "executionReport" {
+                    let v: serde_json::Value = serde_json::from_str(&raw).unwrap();
+                    received.push(v["I"].as_u64().unwrap());
+                }
+            }
+        }
+        assert_eq!(streamed, received, "round {round}: the stream vs what the connection received");
+    }
+    stop.store(true, Ordering::Relaxed);
+    trader.await.unwrap();
+}

@@ -138,7 +138,7 @@ async fn recover_from(hub: &SessionSubscriptions, sub: &Sub, auth: &Auth, error:
         // The new session is not logged on: subscribe by signature with the client's own key instead.
         Some(NOT_AUTHORIZED) if matches!(auth, Auth::Logon) => {
             if let Some(credentials) = sub.client.credentials() {
-                hub.set_auth(sub.local_id, Auth::Signature(credentials.clone()));
+                hub.set_auth(sub.local_id, Auth::Signature(Box::new(credentials.clone())));
             }
         }
         _ => {}

@@ -30,7 +30,7 @@ pub(crate) enum Auth {
     /// `userDataStream.subscribe` on the session logged on with the client's own (Ed25519) key.
     Logon,
     /// `userDataStream.subscribe.signature`, signed with these credentials on every (re)subscribe.
-    Signature(Credentials),
+    Signature(Box<Credentials>),
 }
 
 /// What the reader and the restore task share about one subscription.
@@ -153,14 +153,21 @@ impl SessionSubscriptions {
         let inner = &mut *inner;
         inner.routes.retain(|(g, _), _| *g != generation);
         inner.unrouted.retain(|(g, _), _| *g != generation);
-        for e in inner.entries.values_mut() {
+        let mut ended = Vec::new();
+        for (local, e) in inner.entries.iter_mut() {
             if e.old_route.is_some_and(|(g, _)| g == generation) {
                 e.old_route = None;
                 e.overlap = None;
-                if e.route.is_none() {
+                if e.unsubscribing && e.route.is_none() {
+                    // Its subscription ended with the connection.
+                    ended.push(*local);
+                } else if e.route.is_none() {
                     e.gap.get_or_insert_with(|| "the rotated connection closed before the subscription moved".into());
                 }
             }
+        }
+        for local in ended {
+            inner.end(local);
         }
     }
 
@@ -204,6 +211,8 @@ impl SessionSubscriptions {
     pub(crate) fn attach(&self, local: u64, epoch: u64, subscription_id: u64, now_ms: u64) -> Attach {
         let mut inner = self.inner.lock();
         let inner = &mut *inner;
+        let early = inner.unrouted.remove(&(inner.generation, subscription_id)).unwrap_or_default();
+        inner.unrouted_count -= early.len();
         inner.end_subscribe();
         if epoch != inner.epoch {
             if let Some(e) = inner.entries.get_mut(&local) {
@@ -226,14 +235,9 @@ impl SessionSubscriptions {
             sub.queue.push(item);
         }
         inner.routes.insert(key, local);
-        let early = inner.unrouted.remove(&key).unwrap_or_default();
-        inner.unrouted_count -= early.len();
+        // Events of the new subscription that were read before this reply was handled come first.
         for event in early {
             inner.deliver(local, key.0, event);
-        }
-        if inner.awaiting == 0 {
-            inner.unrouted.clear();
-            inner.unrouted_count = 0;
         }
         Attach::Attached
     }
@@ -297,11 +301,7 @@ impl SessionSubscriptions {
         match e.route.filter(|(g, _)| *g == generation) {
             Some((_, id)) => Some(id),
             None => {
-                if let Some(sub) = e.sub.upgrade() {
-                    sub.queue.close();
-                }
-                inner.entries.remove(&local);
-                inner.routes.retain(|_, l| *l != local);
+                inner.end(local);
                 None
             }
         }
@@ -340,10 +340,16 @@ impl Inner {
         let terminated = peek_event_type(&event) == Some("eventStreamTerminated");
         sub.queue.push_event(event, super::spot_restore::server_now_ms(&sub.client));
         if terminated {
-            sub.queue.close();
-            self.entries.remove(&local);
-            self.routes.retain(|_, l| *l != local);
+            self.end(local);
         }
+    }
+
+    /// Forgets an entry whose subscription is over; its reader gets what is queued, then the end.
+    fn end(&mut self, local: u64) {
+        if let Some(sub) = self.entries.remove(&local).and_then(|e| e.sub.upgrade()) {
+            sub.queue.close();
+        }
+        self.routes.retain(|_, l| *l != local);
     }
 
     /// A new connection of `generation` is current: after a reconnect the old subscriptions are gone; after
@@ -377,7 +383,6 @@ impl Inner {
                 }
                 if e.unsubscribing {
                     // Its connection, and with it the subscription, is gone.
-                    sub.queue.close();
                     ended.push(*local);
                     continue;
                 }
@@ -387,7 +392,7 @@ impl Inner {
             }
         }
         for local in ended {
-            self.entries.remove(&local);
+            self.end(local);
         }
         client.map(|c| (c, self.epoch))
     }

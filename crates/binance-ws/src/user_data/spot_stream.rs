@@ -52,7 +52,7 @@ impl Api {
         let Some(credentials) = client.credentials() else {
             return Err(Error::NoCredentials { method: "userDataStream.subscribe".into() });
         };
-        let auth = if client.is_logged_on() { Auth::Logon } else { Auth::Signature(credentials.clone()) };
+        let auth = if client.is_logged_on() { Auth::Logon } else { Auth::Signature(Box::new(credentials.clone())) };
         UserDataStream::open(self, auth, credentials.api_key().to_string()).await
     }
 
@@ -70,7 +70,7 @@ impl Api {
     /// ```
     pub async fn user_data_with(&self, credentials: Credentials) -> Result<UserDataStream> {
         let api_key = credentials.api_key().to_string();
-        UserDataStream::open(self, Auth::Signature(credentials), api_key).await
+        UserDataStream::open(self, Auth::Signature(Box::new(credentials)), api_key).await
     }
 }
 
@@ -168,10 +168,8 @@ impl UserDataStream {
             self.last_event_ms = Some(self.last_event_ms.map_or(t, |l| l.max(t)));
         }
         match event {
-            UserEvent::ExecutionReport(r) => {
-                if !self.symbols.contains(&r.symbol) {
-                    self.symbols.insert(r.symbol.clone());
-                }
+            UserEvent::ExecutionReport(r) if !self.symbols.contains(&r.symbol) => {
+                self.symbols.insert(r.symbol.clone());
             }
             UserEvent::ListStatus(l) => {
                 for o in &l.orders {
