@@ -348,3 +348,38 @@ async fn subscribing_mid_trading_loses_nothing_the_connection_received() {
     stop.store(true, Ordering::Relaxed);
     trader.await.unwrap();
 }
+
+/// A restore the exchange refuses (here: the client's clock offset went stale, so every signature is
+/// outside recvWindow) is reported in the stream and retried with backoff until it succeeds; the gap is
+/// then reported as usual. On a logged-on session whose logon failed too, the subscription falls back to a
+/// signature subscription with the session's own key.
+#[tokio::test]
+async fn a_refused_restore_is_reported_and_retried_until_it_succeeds() {
+    for ed in [false, true] {
+        let sim = quiet_sim().await;
+        let api = if ed { ed25519(&sim).await } else { hmac(&sim).await };
+        let key = if ed { ED_KEY } else { HMAC_KEY };
+        let mut mine = api.user_data().await.unwrap();
+        let mut changes = api.client().events();
+        sim.clock().set_skew_ms(120_000);
+        sim.inject(ConnFault::Drop);
+        wait_for_loss(&mut changes).await;
+        let mut events = Vec::new();
+        read_until(&mut mine, &mut events, |e| {
+            e.iter().filter(|e| matches!(e, UserEvent::Notice(Notice::RestoreFailed { .. }))).count() >= 2
+        })
+        .await;
+        let UserEvent::Notice(Notice::RestoreFailed { error, retry_in }) = &events[0] else { panic!("{events:?}") };
+        assert!(error.contains("-1021") || error.contains("-1002"), "ed25519 {ed}: {error}");
+        let UserEvent::Notice(Notice::RestoreFailed { retry_in: later, .. }) = &events[1] else { panic!() };
+        assert!(later > retry_in, "backoff grows: {retry_in:?} then {later:?}");
+        assert_eq!(mine.subscription_id(), None, "not subscribed while refused");
+
+        sim.clock().set_skew_ms(0);
+        read_until(&mut mine, &mut events, |e| !missed(e).is_empty()).await;
+        assert!(mine.subscription_id().is_some());
+        sim.deposit(key, "ETH", d("1")).unwrap();
+        let after = until(&mut mine, is_position).await;
+        assert_eq!(shape(&after), ["bal", "pos"], "ed25519 {ed}");
+    }
+}
