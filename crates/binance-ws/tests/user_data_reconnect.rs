@@ -383,3 +383,34 @@ async fn a_refused_restore_is_reported_and_retried_until_it_succeeds() {
         assert_eq!(shape(&after), ["bal", "pos"], "ed25519 {ed}");
     }
 }
+
+/// Two accounts on one connection: after a drop both subscriptions are restored, each stream reports its
+/// own gap, and their events stay apart whatever ids the new connection gave them.
+#[tokio::test]
+async fn several_subscriptions_are_all_restored_and_stay_separate() {
+    let sim = quiet_sim().await;
+    let api = ed25519(&sim).await;
+    let mut mine = api.user_data().await.unwrap();
+    let mut theirs = api.user_data_with(hmac_credentials()).await.unwrap();
+    let mut changes = api.client().events();
+    sim.inject(ConnFault::Drop);
+    wait_for_loss(&mut changes).await;
+    for stream in [&mut mine, &mut theirs] {
+        let mut events = Vec::new();
+        read_until(stream, &mut events, |e| !missed(e).is_empty()).await;
+    }
+    let ids = [mine.subscription_id().unwrap(), theirs.subscription_id().unwrap()];
+    assert_ne!(ids[0], ids[1]);
+    let mut listed: Vec<u64> = api.session_subscriptions().await.unwrap().iter().map(|s| s.subscription_id).collect();
+    listed.sort();
+    let mut want = ids.to_vec();
+    want.sort();
+    assert_eq!(listed, want);
+    sim.deposit(HMAC_KEY, "ETH", d("2")).unwrap();
+    sim.deposit(ED_KEY, "ETH", d("3")).unwrap();
+    let got = until(&mut theirs, is_position).await;
+    assert!(matches!(&got[0], UserEvent::BalanceUpdate(b) if b.delta == d("2")), "{got:?}");
+    let got = until(&mut mine, is_position).await;
+    assert!(matches!(&got[0], UserEvent::BalanceUpdate(b) if b.delta == d("3")), "{got:?}");
+    assert_eq!(quiet_for(&mut theirs, 200).await, None);
+}

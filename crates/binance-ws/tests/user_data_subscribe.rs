@@ -239,3 +239,18 @@ async fn without_credentials_there_is_nothing_to_subscribe_to() {
     assert_eq!(api.user_data_with(unknown).await.unwrap_err().code(), Some(-2015));
     assert!(api.session_subscriptions().await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn closing_the_client_ends_the_stream_with_a_notice() {
+    let sim = quiet_sim().await;
+    let api = ed25519(&sim).await;
+    let mut mine = api.user_data().await.unwrap();
+    api.client().close().await;
+    match next(&mut mine).await {
+        Some(UserEvent::Notice(binance_ws::user_data::spot::Notice::Closed { reason })) => {
+            assert!(reason.contains("closed by the user"), "{reason}")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(next(&mut mine).await, None);
+}

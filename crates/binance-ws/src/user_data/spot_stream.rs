@@ -79,7 +79,27 @@ impl Api {
 ///
 /// Yields [`UserEvent`]s: typed account events, unknown events kept raw, and [`Notice`]s about the
 /// subscription itself (events possibly missed, moved to a new connection, restore failures). Ends after
-/// [`UserEvent::StreamTerminated`] or [`Notice::Closed`].
+/// [`UserEvent::StreamTerminated`] or [`Notice::Closed`]. It keeps its connection open while it lives,
+/// even when every [`Api`] handle is gone.
+///
+/// ```no_run
+/// # async fn run(api: binance_ws::spot::Api) -> binance_ws::Result<()> {
+/// use binance_ws::{model::Decimal, spot::UserEvent};
+/// use futures::StreamExt;
+///
+/// let mut mine = api.user_data().await?;
+/// // Only this account's fills, as they happen.
+/// let mut fills = std::pin::pin!((&mut mine).filter_map(|ev| async move {
+///     match ev {
+///         UserEvent::ExecutionReport(r) if r.last_qty > Decimal::ZERO => Some(r),
+///         _ => None,
+///     }
+/// }));
+/// while let Some(fill) = fills.next().await {
+///     println!("{} {} {} at {}", fill.symbol, fill.side, fill.last_qty, fill.last_price);
+/// }
+/// # Ok(()) }
+/// ```
 pub struct UserDataStream {
     pub(crate) sub: Arc<Sub>,
     pub(crate) auth: Auth,
@@ -140,7 +160,8 @@ impl UserDataStream {
     }
 
     /// Ends the subscription (`userDataStream.unsubscribe`). The stream then yields the events still on
-    /// their way, [`UserEvent::StreamTerminated`], and ends.
+    /// their way, [`UserEvent::StreamTerminated`], and ends (at once, without `StreamTerminated`, when
+    /// the subscription was being restored after a reconnect and so had no id to unsubscribe).
     ///
     /// ```no_run
     /// # async fn run(api: binance_ws::spot::Api) -> binance_ws::Result<()> {
