@@ -306,6 +306,13 @@ impl Sim {
         self.shared.with_exchange(|ex, now| ex.adjust_balance(account, asset, amount, now))
     }
 
+    /// Locks `delta` of `asset` from outside spot trading (negative: releases it); subscribers get
+    /// `externalLockUpdate` and `outboundAccountPosition`.
+    pub fn external_lock(&self, api_key: &str, asset: &str, delta: rust_decimal::Decimal) -> Result<Balance, Reject> {
+        let account = self.account(api_key)?;
+        self.shared.with_exchange(|ex, now| ex.external_lock(account, asset, delta, now))
+    }
+
     /// Commissions the exchange collected so far, per asset.
     pub fn commissions_collected(&self) -> std::collections::BTreeMap<String, rust_decimal::Decimal> {
         self.shared.exchange.lock().commissions_collected().clone()

@@ -32,6 +32,7 @@ pub use error::{Error, Result};
 pub mod spot {
     #[allow(unused_imports)]
     pub use crate::api::spot::*;
+    pub use crate::user_data::spot::{UserDataStream, UserEvent};
 }
 
 /// The USDⓈ-M futures WebSocket API (`ws-fapi/v1`) and its user data stream.

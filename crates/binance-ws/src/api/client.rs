@@ -98,6 +98,8 @@ pub(crate) struct Shared {
     pub time_offset_ms: AtomicI64,
     pub logged_on: AtomicBool,
     pub events: broadcast::Sender<ApiEvent>,
+    /// Spot user data subscriptions made with `Api::user_data`: routing and restoring (crate::user_data).
+    pub user_data: crate::user_data::SessionSubscriptions,
 }
 
 impl Shared {
@@ -111,6 +113,9 @@ impl Shared {
     }
 
     pub fn publish(&self, event: ApiEvent) {
+        if let ApiEvent::Connection(change) = &event {
+            self.user_data.on_connection(change);
+        }
         // No receiver is fine: events are optional to consume.
         let _ = self.events.send(event);
     }
@@ -181,6 +186,7 @@ impl ApiClient {
             time_offset_ms: AtomicI64::new(0),
             logged_on: AtomicBool::new(false),
             events,
+            user_data: Default::default(),
         });
         let (commands, rx) = mpsc::channel(1024);
         let task = tokio::spawn(run_connection(shared.clone(), ws, rx));
@@ -240,6 +246,11 @@ impl ApiClient {
     /// Events pushed on this connection (user data) and its state changes.
     pub fn events(&self) -> broadcast::Receiver<ApiEvent> {
         self.shared.events.subscribe()
+    }
+
+    /// The user data subscriptions of this connection (crate::user_data).
+    pub(crate) fn session_subscriptions(&self) -> &crate::user_data::SessionSubscriptions {
+        &self.shared.user_data
     }
 
     /// The credentials this client signs with, if any.

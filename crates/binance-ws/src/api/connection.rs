@@ -175,7 +175,7 @@ impl Conn {
                                 CloseKind::Retry => Exit::Lost(format!("server closed ({code}: {reason})")),
                             };
                         } else if msg.is_text() {
-                            if let Some(reason) = self.on_frame(msg.into_payload().into()) {
+                            if let Some(reason) = self.on_frame(msg.into_payload().into(), self.generation) {
                                 rotate_reason = Some(reason);
                             }
                         }
@@ -198,7 +198,10 @@ impl Conn {
                 },
                 old = next_old(&mut self.old) => {
                     match old {
-                        Some(Ok(msg)) if msg.is_text() => { self.on_frame(msg.into_payload().into()); }
+                        Some(Ok(msg)) if msg.is_text() => {
+                            let generation = self.old.as_ref().map_or(self.generation, |o| o.1);
+                            self.on_frame(msg.into_payload().into(), generation);
+                        }
                         Some(Ok(_)) => {}
                         _ => self.retire_old("old connection ended"),
                     }
@@ -236,22 +239,28 @@ impl Conn {
         let old = std::mem::replace(ws, fresh);
         self.old = Some((old, old_generation, Instant::now() + DRAIN_OLD));
         tracing::info!(%reason, generation = self.generation, "API connection rotated");
-        self.shared.publish(ApiEvent::Connection(ConnectionEvent::Rotated { reason: reason.to_string() }));
+        self.shared.publish(ApiEvent::Connection(ConnectionEvent::Rotated {
+            reason: reason.to_string(),
+            generation: self.generation,
+        }));
         Ok(())
     }
 
     fn retire_old(&mut self, why: &str) {
         if let Some((mut ws, generation, _)) = self.old.take() {
             self.fail_pending(generation, why);
+            self.shared.user_data.retired(generation);
             tokio::spawn(async move {
                 let _ = ws.close().await;
             });
         }
     }
 
-    /// True while a request sent on `generation` still waits for its reply.
+    /// True while a request sent on `generation` still waits for its reply, or a user data subscription
+    /// on it has not moved to the new connection yet.
     fn owes(&self, generation: u64) -> bool {
         self.shared.pending.lock().values().any(|p| p.generation == generation && p.reply.is_some())
+            || self.shared.user_data.holds(generation)
     }
 
     /// Sends `session.logon` when the key allows it; the reply flips `logged_on`.
@@ -303,8 +312,9 @@ impl Conn {
         Some(request_frame(id, method, &params))
     }
 
-    /// Routes one text frame. Returns a rotation reason when the server announced its shutdown.
-    fn on_frame(&mut self, frame: Bytes) -> Option<String> {
+    /// Routes one text frame that arrived on the socket of `generation`. Returns a rotation reason when the
+    /// server announced its shutdown.
+    fn on_frame(&mut self, frame: Bytes, generation: u64) -> Option<String> {
         let env = match Envelope::parse(&frame) {
             Ok(env) => env,
             Err(e) => {
@@ -316,11 +326,12 @@ impl Conn {
             self.shared.rate_limits.lock().update(limits);
         }
         if let Some(range) = env.event_range(&frame) {
-            let event = &frame[range];
+            let event = &frame[range.clone()];
             let kind = event_type(event).unwrap_or_default();
             if kind == "serverShutdown" {
                 return Some("server announced shutdown".into());
             }
+            self.shared.user_data.route(generation, env.subscription_id, frame.slice(range));
             let raw: Arc<str> = String::from_utf8_lossy(event).into();
             self.shared.publish(ApiEvent::UserData { subscription_id: env.subscription_id, event_type: kind, raw });
             return None;
