@@ -38,7 +38,7 @@ pub struct SimShared {
     /// The configuration it started with.
     pub config: SimConfig,
     /// Server time.
-    pub clock: Clock,
+    pub clock: Arc<Clock>,
     /// API keys.
     pub keys: HashMap<String, KeyEntry>,
     /// REQUEST_WEIGHT per IP.
@@ -68,10 +68,14 @@ pub struct SimShared {
 }
 
 impl SimShared {
-    /// Applies `fault` to every live connection: the WebSocket API's and the streams'.
+    /// Applies `fault` to every live connection: the WebSocket APIs' and the streams' (spot and futures).
     pub fn inject(&self, fault: crate::faults::ConnFault) {
         self.faults.inject(fault.clone());
-        self.hub.inject(fault);
+        self.hub.inject(fault.clone());
+        for venue in [&self.usdm, &self.coinm] {
+            venue.hub().inject(fault.clone());
+            venue.user_hub().inject(fault.clone());
+        }
     }
 
     pub(crate) fn next_conn_id(&self) -> u64 {
@@ -222,7 +226,8 @@ impl Sim {
             ..Default::default()
         };
         let hub = StreamHub::with_config(MarketState::default(), stream_cfg.clone());
-        let now = crate::clock::now_ms();
+        let clock = Arc::new(Clock::default());
+        let now = clock.now_ms();
         let ban_ms = config.ban_duration.as_millis() as u64;
         let venue = |product: Product, seed: u64| {
             FuturesVenue::new(
@@ -232,7 +237,7 @@ impl Sim {
                 config.violations_before_ban,
                 ban_ms,
                 seed,
-                now,
+                clock.clone(),
             )
         };
         let (usdm, coinm) = (venue(Product::UsdM, config.seed ^ 0x55), venue(Product::CoinM, config.seed ^ 0xC0));
@@ -264,7 +269,7 @@ impl Sim {
             usdm,
             coinm,
             config,
-            clock: Clock::default(),
+            clock,
             keys,
             faults: Faults::default(),
             conn_ids: AtomicU64::new(0),
@@ -487,8 +492,7 @@ async fn accept_loop(listener: TcpListener, shared: Arc<SimShared>) {
                     let rest = &path_and_query[prefix.len()..];
                     let rest =
                         if rest.is_empty() || rest.starts_with('?') { format!("/ws{rest}") } else { rest.to_string() };
-                    let now = shared.clock.now_ms();
-                    crate::futures::streams::serve_futures_stream(ws, &rest, shared.futures(product), now).await
+                    crate::futures::streams::serve_futures_stream(ws, &rest, shared.futures(product)).await
                 }
                 p if p == "/ws" || p.starts_with("/ws/") || p == "/stream" => {
                     let path_and_query = request.uri().path_and_query().map(|pq| pq.as_str()).unwrap_or(p);

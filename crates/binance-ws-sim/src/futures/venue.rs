@@ -15,6 +15,7 @@ use super::market::FuturesMarket;
 use super::order_limits::{OrderLimits, OrderWindow};
 use super::streams::{UserFeed, UserFrame};
 use super::user_data::event_json;
+use crate::clock::Clock;
 use crate::exchange::AccountId;
 use crate::ratelimit::WeightLimiter;
 use crate::streams::{Hub, SessionConfig, StreamServerConfig};
@@ -29,6 +30,7 @@ pub struct FuturesVenue {
     hub: Hub<FuturesMarket>,
     user_hub: Hub<UserFeed>,
     keys: Arc<Mutex<ListenKeys>>,
+    clock: Arc<Clock>,
     /// REQUEST_WEIGHT per IP of this product's WebSocket API.
     pub weights: Mutex<WeightLimiter>,
     /// ORDERS per account.
@@ -45,8 +47,9 @@ impl FuturesVenue {
         ban_after: u32,
         ban_ms: u64,
         seed: u64,
-        now_ms: u64,
+        clock: Arc<Clock>,
     ) -> FuturesVenue {
+        let now_ms = clock.now_ms();
         let mut engine = Engine::new(product, default_contracts(product), EngineSettings::from(cfg));
         engine.tick(now_ms);
         let marks: Vec<MarkUpdate> = engine
@@ -78,6 +81,7 @@ impl FuturesVenue {
             hub: Hub::with_config(FuturesMarket::new(marks), streams.clone()),
             user_hub: Hub::with_config(UserFeed, streams),
             keys: Arc::new(Mutex::new(ListenKeys::new(cfg.listen_key_ttl.as_millis() as u64, seed))),
+            clock,
             weights: Mutex::new(WeightLimiter::new(cfg.weight_per_minute, ban_after, ban_ms)),
             orders: Mutex::new(OrderLimits::new(windows)),
         }
@@ -96,6 +100,11 @@ impl FuturesVenue {
     /// The user data feed of the listenKey connections.
     pub fn user_hub(&self) -> &Hub<UserFeed> {
         &self.user_hub
+    }
+
+    /// The exchange's clock (listenKeys expire by it).
+    pub fn clock(&self) -> &Arc<Clock> {
+        &self.clock
     }
 
     /// The listenKeys.

@@ -71,14 +71,11 @@ pub fn route(product: Product, path_and_query: &str) -> Route {
 }
 
 /// Serves one stream connection of `venue`; `path_and_query` is what follows the product prefix.
-pub async fn serve_futures_stream<S>(
-    mut ws: WebSocketStream<S>,
-    path_and_query: &str,
-    venue: &FuturesVenue,
-    now_ms: u64,
-) where
+pub async fn serve_futures_stream<S>(mut ws: WebSocketStream<S>, path_and_query: &str, venue: &FuturesVenue)
+where
     S: AsyncRead + AsyncWrite + Unpin + Send,
 {
+    let now_ms = venue.clock().now_ms();
     match route(venue.product(), path_and_query) {
         Route::Market(scope, rest) => {
             let cfg = venue.hub().config().session.clone();
@@ -94,7 +91,7 @@ pub async fn serve_futures_stream<S>(
                 return;
             };
             let max = venue.user_hub().config().session.max_incoming_per_sec;
-            let session = UserSession::new(key, account, venue.listen_keys().clone(), max);
+            let session = UserSession::new(key, account, venue.listen_keys().clone(), venue.clock().clone(), max);
             serve_session(ws, session, venue.user_hub().clone()).await;
         }
         Route::Unknown => close(&mut ws, CloseCode::POLICY_VIOLATION, "Unknown path").await,

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use parking_lot::Mutex;
 use serde_json::json;
 
+use crate::clock::Clock;
 use crate::exchange::AccountId;
 use crate::futures::listen_key::{KeyStatus, ListenKeys};
 use crate::futures::user_data::listen_key_expired;
@@ -34,6 +35,8 @@ pub struct UserSession {
     key: String,
     account: AccountId,
     keys: Arc<Mutex<ListenKeys>>,
+    /// The exchange's clock: keys expire by it, not by the connection's wall time.
+    clock: Arc<Clock>,
     max_incoming_per_sec: usize,
     incoming: IncomingLimiter,
     closing: Option<CloseReason>,
@@ -42,11 +45,18 @@ pub struct UserSession {
 
 impl UserSession {
     /// A connection for `key`, which must be active (the caller refuses the others).
-    pub fn new(key: String, account: AccountId, keys: Arc<Mutex<ListenKeys>>, max_incoming_per_sec: usize) -> Self {
+    pub fn new(
+        key: String,
+        account: AccountId,
+        keys: Arc<Mutex<ListenKeys>>,
+        clock: Arc<Clock>,
+        max_incoming_per_sec: usize,
+    ) -> Self {
         UserSession {
             key,
             account,
             keys,
+            clock,
             max_incoming_per_sec,
             incoming: IncomingLimiter::default(),
             closing: None,
@@ -54,10 +64,11 @@ impl UserSession {
         }
     }
 
-    fn check(&mut self, now_ms: u64) -> Vec<String> {
+    fn check(&mut self) -> Vec<String> {
         if self.closing.is_some() {
             return Vec::new();
         }
+        let now_ms = self.clock.now_ms();
         let status = self.keys.lock().status(&self.key, now_ms);
         match status {
             KeyStatus::Active(_) => Vec::new(),
@@ -102,18 +113,18 @@ impl StreamConn<UserFeed> for UserSession {
     fn on_text(&mut self, text: &str, now_ms: u64) -> String {
         handle_control(self, text, now_ms)
     }
-    fn frames_for(&mut self, ev: &UserFrame, _: &UserFeed, now_ms: u64) -> Vec<String> {
+    fn frames_for(&mut self, ev: &UserFrame, _: &UserFeed, _: u64) -> Vec<String> {
         if ev.account != self.account {
             return Vec::new();
         }
-        let mut out = self.check(now_ms);
+        let mut out = self.check();
         if self.closing.is_none() {
             out.push(ev.frame.clone());
         }
         out
     }
-    fn on_tick(&mut self, _: &UserFeed, now_ms: u64) -> Vec<String> {
-        self.check(now_ms)
+    fn on_tick(&mut self, _: &UserFeed, _: u64) -> Vec<String> {
+        self.check()
     }
     fn shutdown_frame(&self, now_ms: u64) -> String {
         json!({"e": "serverShutdown", "E": now_ms}).to_string()
