@@ -161,6 +161,24 @@ impl StreamClient {
         }
     }
 
+    /// The next JSON frame, or the close code when the server closes (Err(None) on timeout).
+    pub async fn read(&mut self, wait: Duration) -> Result<Value, Option<u16>> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            match tokio::time::timeout(left, self.ws.next()).await {
+                Err(_) => return Err(None),
+                Ok(None) | Ok(Some(Err(_))) => return Err(Some(0)),
+                Ok(Some(Ok(m))) if m.is_close() => return Err(m.as_close().map(|(c, _)| c.into())),
+                Ok(Some(Ok(m))) => {
+                    if let Some(t) = m.as_text() {
+                        return Ok(serde_json::from_str(t).expect("JSON frame"));
+                    }
+                }
+            }
+        }
+    }
+
     /// Sends a raw text frame.
     pub async fn send(&mut self, text: &str) -> bool {
         self.ws.send(Message::text(text.to_string())).await.is_ok()
