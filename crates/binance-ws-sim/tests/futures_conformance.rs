@@ -273,12 +273,15 @@ async fn user_data_stream_methods_and_events_match_the_streams_specs() {
     assert!(kinds.len() >= 3, "{kinds:?}");
 }
 
+/// A stream name and the spec schema of its events.
+type Stream = (&'static str, &'static str);
+
 #[tokio::test]
 async fn market_stream_events_match_the_streams_specs() {
     let (Some(um), Some(cm)) = (usdm_streams_spec(), asyncapi::load("cmfutures-streams.yaml")) else { return };
     let activity = Activity { ops_per_sec: 60.0, symbols: vec!["BTCUSDT".into()], traders: 4 };
     let sim = Sim::start(SimConfig { activity: Some(activity), ..Default::default() }).await.unwrap();
-    let cases: [(Product, &Value, &[(&str, &str)]); 2] = [
+    let cases: [(Product, &Value, &[Stream]); 2] = [
         (
             USDM,
             &um,

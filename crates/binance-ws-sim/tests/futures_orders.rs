@@ -110,6 +110,31 @@ async fn conditional_orders_trigger_on_their_working_price_and_fill() {
 }
 
 #[tokio::test]
+async fn price_protect_holds_a_trigger_while_mark_and_last_price_disagree() {
+    let sim = quiet().await;
+    sim.set_mark_price(USDM, "BTCUSDT", Some(d("60000"))).unwrap();
+    let mut a = api(&sim, USDM, hmac()).await;
+    let mut b = api(&sim, USDM, ed25519()).await;
+    // The last price is 60000.
+    limit(&mut b, "BTCUSDT", "SELL", "0.002", "60000").await;
+    market(&mut b, "BTCUSDT", "BUY", "0.002").await;
+    let stop = placed(
+        &mut a,
+        json!({"symbol": "BTCUSDT", "side": "BUY", "type": "STOP_MARKET", "quantity": "0.010",
+                                     "stopPrice": "63000", "workingType": "MARK_PRICE", "priceProtect": "TRUE"}),
+    )
+    .await;
+    assert_eq!(stop["priceProtect"], true);
+    limit(&mut b, "BTCUSDT", "SELL", "0.010", "63100").await;
+    // Mark 63500 is past the stop, but 5.8% from the last price (triggerProtect 5%): no trigger.
+    sim.set_mark_price(USDM, "BTCUSDT", Some(d("63500"))).unwrap();
+    assert_eq!(status(&mut a, "BTCUSDT", &stop["orderId"]).await["status"], "NEW");
+    // Mark 63000 is 4.8% from it: the stop triggers.
+    sim.set_mark_price(USDM, "BTCUSDT", Some(d("63000"))).unwrap();
+    assert_eq!(status(&mut a, "BTCUSDT", &stop["orderId"]).await["status"], "FILLED");
+}
+
+#[tokio::test]
 async fn trailing_stops_activate_follow_the_best_price_and_trigger_on_the_callback() {
     let sim = quiet().await;
     sim.set_mark_price(USDM, "BTCUSDT", Some(d("60000"))).unwrap();
