@@ -137,6 +137,22 @@ impl Engine {
             return Err(e::same_order());
         }
         let now = self.now;
+        if quantity > o.executed_qty && !Self::reduce_only_order(&o) {
+            // Margin for the order at its new size and price, against what is available without the old one.
+            let mut candidate = o.clone();
+            candidate.orig_qty = quantity;
+            candidate.price = new_price;
+            if let Some(set) = self.open.get_mut(&account) {
+                set.remove(&id);
+            }
+            let extra = self.extra_margin(&candidate);
+            let asset = self.symbols[symbol].spec.margin_asset.clone();
+            let available = self.asset_summary(account, &asset).map(|s| s.available).unwrap_or_default();
+            self.open.entry(account).or_default().insert(id);
+            if extra > available {
+                return Err(e::margin_insufficient());
+            }
+        }
         // Off the book while it changes; back at the end of its new level's queue.
         if let Some(st) = self.symbols.get_mut(symbol) {
             st.book.remove(o.side, o.price, id);
@@ -150,23 +166,6 @@ impl Engine {
             self.close_order(id, FOrderStatus::Canceled, FExecType::Canceled);
             return Ok(id);
         }
-        let mut candidate = o.clone();
-        candidate.orig_qty = quantity;
-        candidate.price = new_price;
-        // Margin is checked with the order at its new size, the old one not counted.
-        if let Some(set) = self.open.get_mut(&account) {
-            set.remove(&id);
-        }
-        let extra = self.extra_margin(&candidate);
-        self.open.entry(account).or_default().insert(id);
-        let available = self
-            .asset_summary(account, &self.symbols[symbol].spec.margin_asset.clone())
-            .map(|s| s.available)
-            .unwrap_or_default();
-        if !Self::reduce_only_order(&o) && extra > available {
-            self.rest_unchanged(id);
-            return Err(e::margin_insufficient());
-        }
         if let Some(x) = self.orders.get_mut(&id) {
             x.orig_qty = quantity;
             x.price = new_price;
@@ -178,11 +177,6 @@ impl Engine {
         self.order_event(id, FExecType::Amendment, None);
         self.execute_taker(id);
         Ok(id)
-    }
-
-    /// Puts an order back on the book as it was (after a refused modification).
-    fn rest_unchanged(&mut self, id: u64) {
-        self.rest(id);
     }
 
     /// Sets an account's leverage on a symbol (1 up to the contract's maximum); sends ACCOUNT_CONFIG_UPDATE.

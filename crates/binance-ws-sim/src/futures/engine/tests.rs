@@ -135,3 +135,22 @@ fn stops_trigger_on_the_chosen_price_and_trailing_stops_follow() {
     e.set_mark_price("BTCUSDT", Some(d("62370")), T).unwrap();
     assert_eq!(e.order(t).unwrap().status, FOrderStatus::Filled);
 }
+
+#[test]
+fn a_refused_modification_leaves_the_order_where_it_was() {
+    let (mut e, a, b) = engine(Product::UsdM);
+    e.deposit(a, "USDT", d("-99000"), T).unwrap();
+    let first = e.place(a, NewFOrder::limit("BTCUSDT", Side::Buy, d("0.1"), d("59000")), T).unwrap().ack.order_id;
+    e.place(b, NewFOrder::limit("BTCUSDT", Side::Buy, d("0.1"), d("59000")), T).unwrap();
+    // 1 BTC at 59000 needs 2950 at 20x; the account holds 1000.
+    let r = FOrderRef { order_id: Some(first), orig_client_order_id: None };
+    let refused = e.modify(a, "BTCUSDT", &r, Side::Buy, d("1"), Some(d("59000")), None, T).unwrap_err();
+    assert_eq!(refused.code, -2019);
+    let (front, _) = e.symbols["BTCUSDT"].book.front(Side::Buy).unwrap();
+    assert_eq!(front, d("59000"));
+    assert_eq!(e.symbols["BTCUSDT"].book.front(Side::Buy).unwrap().1.order_id, first, "still first in the queue");
+    assert_eq!(e.order(first).unwrap().orig_qty, d("0.1"));
+    // A smaller one is fine, and goes to the back of the queue.
+    e.modify(a, "BTCUSDT", &r, Side::Buy, d("0.2"), Some(d("59000")), None, T).unwrap();
+    assert_ne!(e.symbols["BTCUSDT"].book.front(Side::Buy).unwrap().1.order_id, first);
+}
