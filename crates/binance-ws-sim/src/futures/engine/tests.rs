@@ -154,3 +154,27 @@ fn a_refused_modification_leaves_the_order_where_it_was() {
     e.modify(a, "BTCUSDT", &r, Side::Buy, d("0.2"), Some(d("59000")), None, T).unwrap();
     assert_ne!(e.symbols["BTCUSDT"].book.front(Side::Buy).unwrap().1.order_id, first);
 }
+
+#[test]
+fn triggered_post_only_and_fill_or_kill_orders_expire_rather_than_take_or_fill_partly() {
+    let (mut e, a, b) = engine(Product::UsdM);
+    e.set_mark_price("BTCUSDT", Some(d("60000")), T).unwrap();
+    e.place(b, NewFOrder::limit("BTCUSDT", Side::Sell, d("0.01"), d("60500")), T).unwrap();
+    let stop = |tif: FTimeInForce, qty: &str| {
+        let mut o = NewFOrder::new("BTCUSDT", Side::Buy, FOrderType::Stop);
+        o.quantity = Some(d(qty));
+        o.price = Some(d("60600"));
+        o.stop_price = Some(d("60400"));
+        o.time_in_force = Some(tif);
+        o.working_type = Some(WorkingType::MarkPrice);
+        o
+    };
+    let gtx = e.place(a, stop(FTimeInForce::Gtx, "0.01"), T).unwrap().ack.order_id;
+    let fok = e.place(a, stop(FTimeInForce::Fok, "0.02"), T).unwrap().ack.order_id;
+    e.set_mark_price("BTCUSDT", Some(d("60400")), T).unwrap();
+    for id in [gtx, fok] {
+        let o = e.order(id).unwrap();
+        assert_eq!((o.status, o.executed_qty), (FOrderStatus::Expired, Decimal::ZERO), "{:?}", o.time_in_force);
+    }
+    assert_eq!(e.depth("BTCUSDT", 5).unwrap().0.asks, vec![(d("60500"), d("0.01"))], "nothing was taken");
+}

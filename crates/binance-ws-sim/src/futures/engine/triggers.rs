@@ -167,6 +167,14 @@ impl Engine {
                 return;
             }
         }
+        // A triggered GTX order that would take, or FOK order that cannot fill at once, expires.
+        let x = self.orders[&id].clone();
+        let st = &self.symbols[&x.symbol];
+        let gtx_takes = x.time_in_force == FTimeInForce::Gtx && st.book.crosses(x.side, Some(x.price));
+        if gtx_takes || (x.time_in_force == FTimeInForce::Fok && self.fillable(&x) < x.remaining()) {
+            self.close_order(id, FOrderStatus::Expired, FExecType::Expired);
+            return;
+        }
         self.order_event(id, FExecType::New, None);
         self.execute_taker(id);
     }

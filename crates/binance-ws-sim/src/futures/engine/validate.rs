@@ -367,7 +367,7 @@ impl Engine {
     }
 
     /// Quantity the book would give an order now (FOK check; self-trade prevention does not apply to FOK).
-    fn fillable(&self, o: &FOrder) -> Decimal {
+    pub(crate) fn fillable(&self, o: &FOrder) -> Decimal {
         let st = &self.symbols[&o.symbol];
         let limit = if o.order_type.is_market_like() { None } else { Some(o.price) };
         st.book
