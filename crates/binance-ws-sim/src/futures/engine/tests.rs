@@ -178,3 +178,21 @@ fn triggered_post_only_and_fill_or_kill_orders_expire_rather_than_take_or_fill_p
     }
     assert_eq!(e.depth("BTCUSDT", 5).unwrap().0.asks, vec![(d("60500"), d("0.01"))], "nothing was taken");
 }
+
+#[test]
+fn hedge_mode_closing_orders_cannot_cover_more_than_the_position() {
+    let (mut e, a, b) = engine(Product::UsdM);
+    e.set_hedge_mode(a, true).unwrap();
+    e.place(b, NewFOrder::limit("BTCUSDT", Side::Sell, d("0.1"), d("60000")), T).unwrap();
+    let mut long = NewFOrder::market("BTCUSDT", Side::Buy, d("0.1"));
+    long.position_side = Some(PositionSide::Long);
+    e.place(a, long, T).unwrap();
+    let close = |q: &str| {
+        let mut o = NewFOrder::limit("BTCUSDT", Side::Sell, d(q), d("61000"));
+        o.position_side = Some(PositionSide::Long);
+        o
+    };
+    e.place(a, close("0.06"), T).unwrap();
+    assert_eq!(e.place(a, close("0.05"), T).unwrap_err().code, -2022);
+    e.place(a, close("0.04"), T).unwrap();
+}

@@ -294,7 +294,17 @@ impl Engine {
         self.check_limits(&o)?;
         let closing = Self::reduce_only_order(&o);
         if !t.is_conditional() {
-            let reducible = self.reducible(account, &o.symbol, position_side, o.side);
+            let mut reducible = self.reducible(account, &o.symbol, position_side, o.side);
+            if position_side != PositionSide::Both {
+                // Hedge mode: what other open closing orders of the side already cover is not available.
+                let pending: Decimal = self
+                    .open_orders(account, Some(&o.symbol))
+                    .iter()
+                    .filter(|x| x.position_side == position_side && x.side == o.side && !x.is_untriggered())
+                    .map(|x| x.remaining())
+                    .sum();
+                reducible = (reducible - pending).max(Decimal::ZERO);
+            }
             if closing && (reducible.is_zero() || (position_side != PositionSide::Both && qty > reducible)) {
                 return Err(e::reduce_only_rejected());
             }
