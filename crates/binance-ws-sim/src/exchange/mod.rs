@@ -5,7 +5,7 @@
 //! (execution reports, balances, list statuses) drained by the callers.
 
 pub mod account;
-mod book;
+pub(crate) mod book;
 mod cancel;
 pub mod config;
 pub mod events;
