@@ -140,7 +140,10 @@ fn bench(c: &mut Criterion) {
     }
     let tree_bids: Vec<_> = b.bids.iter().rev().map(|(p, q)| (*p, *q)).collect();
     assert_eq!(a.bids().map(|l| (l.price, l.qty)).collect::<Vec<_>>(), tree_bids);
-    assert_eq!(a.asks().map(|l| (l.price, l.qty)).collect::<Vec<_>>(), b.asks.iter().map(|(p, q)| (*p, *q)).collect::<Vec<_>>());
+    assert_eq!(
+        a.asks().map(|l| (l.price, l.qty)).collect::<Vec<_>>(),
+        b.asks.iter().map(|(p, q)| (*p, *q)).collect::<Vec<_>>()
+    );
     assert_eq!(t.bids.len(), tree_bids.len());
 
     let mut g = c.benchmark_group("book_level_updates");

@@ -16,7 +16,7 @@
 //! (`--- paired ---`): those ratios are the figures to quote. `-- --paired-only [NAME]` skips criterion.
 
 use binance_ws::api::{decode_reply, RateLimitUsage};
-use binance_ws::spot::{ExchangeInfo, DepthSnapshot, OrderResponse, ServerTime};
+use binance_ws::spot::{DepthSnapshot, ExchangeInfo, OrderResponse, ServerTime};
 use criterion::{black_box, criterion_group, BenchmarkId, Criterion, Throughput};
 use std::time::Instant;
 

@@ -28,7 +28,12 @@ async fn books_equal_the_exchange_after_thousands_of_updates() {
         assert_matches_exchange(&sim, &mut mgr, &mut log, b).await;
         assert_eq!(b.resync_count(), 0, "{}: no gap was injected", b.symbol());
     }
-    assert_eq!(count(&log, |e| matches!(e, BookEvent::OutOfSync { .. })), 0, "{:?}", log.iter().find(|e| matches!(e, BookEvent::OutOfSync { .. })));
+    assert_eq!(
+        count(&log, |e| matches!(e, BookEvent::OutOfSync { .. })),
+        0,
+        "{:?}",
+        log.iter().find(|e| matches!(e, BookEvent::OutOfSync { .. }))
+    );
     // Updates go on being applied after the comparison.
     sim.resume_market();
     let before = applied_updates(&log);

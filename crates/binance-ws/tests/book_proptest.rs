@@ -61,7 +61,11 @@ impl Model {
     }
     fn snapshot(&self, id: u64) -> Snapshot {
         let lv = |(p, q): (&Decimal, &Decimal)| Level { price: *p, qty: *q };
-        Snapshot { last_update_id: id, bids: self.bids.iter().rev().map(lv).collect(), asks: self.asks.iter().map(lv).collect() }
+        Snapshot {
+            last_update_id: id,
+            bids: self.bids.iter().rev().map(lv).collect(),
+            asks: self.asks.iter().map(lv).collect(),
+        }
     }
 }
 

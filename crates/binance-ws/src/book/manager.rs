@@ -43,6 +43,10 @@ pub struct BookConfig {
     pub buffer_limit: usize,
     /// Report every applied event as [`BookEvent::Updated`] (off: only sync changes are reported).
     pub emit_updates: bool,
+    /// The docs take the snapshot once the stream's first event is buffered, so that a snapshot older than the
+    /// stream is seen as such. A book whose stream stays silent this long (a quiet market) takes its snapshot
+    /// anyway; the first event that comes must then follow it.
+    pub first_event_wait: Duration,
 }
 
 impl Default for BookConfig {
@@ -56,6 +60,7 @@ impl Default for BookConfig {
             retry_ceiling: Duration::from_secs(10),
             buffer_limit: DEFAULT_BUFFER_LIMIT,
             emit_updates: true,
+            first_event_wait: Duration::from_secs(2),
         }
     }
 }
@@ -143,6 +148,8 @@ struct Slot {
     too_old: u32,
     /// Why the book is resyncing (reported with `Resynced`).
     reason: Option<ResyncReason>,
+    /// The queued request waits for the first buffered event (or `first_event_wait`).
+    wait_event: bool,
 }
 
 type SnapshotReply = (Arc<str>, u64, Result<Snapshot>);
@@ -229,7 +236,8 @@ impl BookManager {
                 continue;
             }
             let connection = handle.connection_of(&stream).await;
-            let book = OrderBook::new(symbol.clone(), BookSync::with_buffer_limit(self.cfg.rule, self.cfg.buffer_limit));
+            let book =
+                OrderBook::new(symbol.clone(), BookSync::with_buffer_limit(self.cfg.rule, self.cfg.buffer_limit));
             let backoff = Backoff::new(self.cfg.retry_floor, self.cfg.retry_ceiling, None);
             let slot = Slot {
                 symbol: symbol.clone(),
@@ -242,9 +250,10 @@ impl BookManager {
                 backoff,
                 too_old: 0,
                 reason: None,
+                wait_event: false,
             };
             self.slots.insert(symbol.clone(), slot);
-            self.request(&symbol, None);
+            self.request_after_event(&symbol);
         }
         Ok(wanted.iter().filter_map(|s| self.book(s)).collect())
     }
@@ -278,7 +287,7 @@ impl BookManager {
         let symbol: Arc<str> = Arc::from(symbol.to_ascii_uppercase());
         let Some(slot) = self.slots.get_mut(&symbol) else { return false };
         Self::lose(slot, &symbol, ResyncReason::Requested, &mut self.out);
-        self.request(&symbol, None);
+        self.request_after_event(&symbol);
         true
     }
 
@@ -291,9 +300,22 @@ impl BookManager {
         slot.generation += 1;
     }
 
+    /// Queues a snapshot request for when `symbol`'s stream has delivered an event (at once if one is buffered),
+    /// or after [`BookConfig::first_event_wait`].
+    fn request_after_event(&mut self, symbol: &Arc<str>) {
+        let wait = self.cfg.first_event_wait;
+        let Some(slot) = self.slots.get(symbol) else { return };
+        let buffered = slot.book.with_sync(|b| b.buffered()) > 0;
+        self.request(symbol, (!buffered).then_some(wait));
+        if let Some(slot) = self.slots.get_mut(symbol) {
+            slot.wait_event = !buffered;
+        }
+    }
+
     /// Queues a snapshot request for `symbol`, not before `delay` from now.
     fn request(&mut self, symbol: &Arc<str>, delay: Option<Duration>) {
         let Some(slot) = self.slots.get_mut(symbol) else { return };
+        slot.wait_event = false;
         slot.not_before = delay.map(|d| Instant::now() + d);
         if slot.fetch != Fetch::Queued {
             self.queue.push_back(symbol.clone());
@@ -342,7 +364,11 @@ impl BookManager {
         let retry: Option<Option<Duration>> = match reply {
             Err(e) => {
                 let retry_in = slot.backoff.next_delay().unwrap_or(retry_ceiling);
-                self.out.push_back(BookEvent::SnapshotFailed { symbol: symbol.clone(), error: e.to_string(), retry_in });
+                self.out.push_back(BookEvent::SnapshotFailed {
+                    symbol: symbol.clone(),
+                    error: e.to_string(),
+                    retry_in,
+                });
                 Some(Some(retry_in))
             }
             Ok(snapshot) => match slot.book.with_sync(|b| b.on_snapshot(snapshot)) {
@@ -387,7 +413,14 @@ impl BookManager {
                 };
                 let symbol = slot.symbol.clone();
                 match slot.book.with_sync(|b| b.on_event(d)) {
-                    EventOutcome::Buffered | EventOutcome::Stale => {}
+                    EventOutcome::Buffered => {
+                        if slot.wait_event && slot.fetch == Fetch::Queued {
+                            // The first event is here: the snapshot may go now.
+                            slot.wait_event = false;
+                            slot.not_before = None;
+                        }
+                    }
+                    EventOutcome::Stale => {}
                     EventOutcome::Applied { first_update_id, last_update_id } => {
                         if self.cfg.emit_updates {
                             self.out.push_back(BookEvent::Updated { symbol, first_update_id, last_update_id });
@@ -429,7 +462,7 @@ impl BookManager {
                     .map(|(k, _)| k.clone())
                     .collect();
                 for symbol in back {
-                    self.request(&symbol, None);
+                    self.request_after_event(&symbol);
                 }
             }
             Notice::Closed { connection, reason } => {

@@ -1,7 +1,7 @@
 //! Market data requests: order book, trades, klines, average price, tickers, reference price.
 
 use super::models::{
-    AggTrade, AvgPrice, BlockTrade, BookTicker, Kline, OneOrMany, DepthSnapshot, PriceTicker, ReferencePrice,
+    AggTrade, AvgPrice, BlockTrade, BookTicker, DepthSnapshot, Kline, OneOrMany, PriceTicker, ReferencePrice,
     ReferencePriceCalculation, Ticker24hr, TickerType, Trade, WindowTicker,
 };
 use super::{requests, Symbols};
