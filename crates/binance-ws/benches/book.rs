@@ -6,21 +6,25 @@
 //! each event 1 to 40 levels, distances from the top drawn from an exponential law (most changes near the top,
 //! some deep), a third of the levels removals, the mid wandering by a tick now and then.
 //!
-//! `cargo bench -p binance-ws --bench book`
+//! After criterion, an alternating pass runs the three stores in turn and prints medians and per-round ratios.
+//!
+//! `cargo bench -p binance-ws --bench book` (`-- --paired-only` for the alternating pass alone)
 
 use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
 
 use binance_ws::book::{BookSync, Levels, Snapshot, SyncRule};
 use binance_ws::model::Decimal;
 use binance_ws::streams::{DepthUpdate, Level};
-use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use criterion::{black_box, criterion_group, BatchSize, Criterion, Throughput};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 /// Binance prints prices with 8 decimals; the tick is 0.01.
 const SCALE: u32 = 8;
 const TICK: i64 = 1_000_000;
-const START_MID: i64 = 25_000_00;
+/// 25000.00 in cents.
+const START_MID: i64 = 2_500_000;
 const SNAPSHOT_LEVELS: i64 = 1000;
 const UPDATES: usize = 200_000;
 
@@ -148,7 +152,7 @@ fn bench(c: &mut Criterion) {
 
     let mut g = c.benchmark_group("book_level_updates");
     g.throughput(Throughput::Elements(changes.len() as u64));
-    g.sample_size(20);
+    g.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(4));
     g.bench_function("levels_sorted_vec_ticks", |bch| {
         bch.iter_batched_ref(
             || levels.clone(),
@@ -212,6 +216,7 @@ fn bench(c: &mut Criterion) {
     g.finish();
 
     let mut r = c.benchmark_group("book_reads");
+    r.warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(2));
     r.bench_function("best_bid_ask", |bch| bch.iter(|| (black_box(&a).best_bid(), black_box(&a).best_ask())));
     r.bench_function("top_20_bids", |bch| bch.iter(|| black_box(&a).top_bids(20)));
     let probe = a.best_bid().unwrap().price - price(10);
@@ -219,5 +224,83 @@ fn bench(c: &mut Criterion) {
     r.finish();
 }
 
+/// The three stores in alternating rounds (order rotated each round), so that the machine's drift hits all alike:
+/// medians and the median of the per-round ratios.
+fn paired() {
+    let mut rng = StdRng::seed_from_u64(7);
+    let snap = snapshot(&mut rng);
+    let changes: Vec<Change> = events(&mut rng).into_iter().flatten().collect();
+    let mut levels = Levels::new();
+    levels.load(&snap.bids, &snap.asks).unwrap();
+    let (mut dtree, mut ttree) = (DecimalTree::default(), TickTree::default());
+    for (bid, side) in [(true, &snap.bids), (false, &snap.asks)] {
+        for l in side {
+            let ch = Change { bid, price: l.price, qty: l.qty };
+            dtree.apply(&ch);
+            ttree.apply(&ch);
+        }
+    }
+    let run = |which: usize| -> f64 {
+        let t = match which {
+            0 => {
+                let mut b = levels.clone();
+                let t = Instant::now();
+                for ch in &changes {
+                    let r = if ch.bid { b.set_bid(ch.price, ch.qty) } else { b.set_ask(ch.price, ch.qty) };
+                    black_box(r).unwrap();
+                }
+                t.elapsed()
+            }
+            1 => {
+                let mut b = ttree.clone();
+                let t = Instant::now();
+                changes.iter().for_each(|ch| b.apply(black_box(ch)));
+                t.elapsed()
+            }
+            _ => {
+                let mut b = dtree.clone();
+                let t = Instant::now();
+                changes.iter().for_each(|ch| b.apply(black_box(ch)));
+                t.elapsed()
+            }
+        };
+        changes.len() as f64 / t.as_secs_f64()
+    };
+    const ROUNDS: usize = 21;
+    let mut rates = [Vec::new(), Vec::new(), Vec::new()];
+    for round in 0..ROUNDS {
+        for k in 0..3 {
+            let which = (round + k) % 3;
+            rates[which].push(run(which));
+        }
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(|a, b| a.total_cmp(b));
+        v[v.len() / 2]
+    };
+    let ratio = |a: usize, b: usize| {
+        let mut r: Vec<f64> = (0..ROUNDS).map(|i| rates[a][i] / rates[b][i]).collect();
+        median(&mut r)
+    };
+    let (vt, vd) = (ratio(0, 1), ratio(0, 2));
+    let names = ["sorted Vec, i64 ticks (book::Levels)", "BTreeMap<i64 ticks, Decimal>", "BTreeMap<Decimal, Decimal>"];
+    println!("paired, {ROUNDS} rounds of {} level updates each:", changes.len());
+    for (i, name) in names.iter().enumerate() {
+        println!("  {name:<40} median {:>6.2} M level updates/s", median(&mut rates[i].clone()) / 1e6);
+    }
+    println!("  per-round ratio sorted Vec / BTreeMap ticks:   median {vt:.2}");
+    println!("  per-round ratio sorted Vec / BTreeMap Decimal: median {vd:.2}");
+}
+
 criterion_group!(benches, bench);
-criterion_main!(benches);
+
+fn main() {
+    if !std::env::args().any(|a| a == "--paired-only") {
+        benches();
+        Criterion::default().configure_from_args().final_summary();
+    }
+    // `cargo test --benches` runs this binary without `--bench`: keep that quick.
+    if std::env::args().any(|a| a == "--bench" || a == "--paired-only") {
+        paired();
+    }
+}

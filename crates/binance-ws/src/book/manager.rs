@@ -114,8 +114,9 @@ pub enum BookEvent {
     },
     /// A notice of the streams client (disconnects, reconnects, lag), after the books reacted to it.
     Notice(Notice),
-    /// Any other market event that arrived on the streams client (streams the caller subscribed to itself).
-    Market(MarketEvent),
+    /// Any other market event that arrived on the streams client (streams the caller subscribed to itself); boxed
+    /// to keep the frequent variants small.
+    Market(Box<MarketEvent>),
 }
 
 /// Where a symbol's snapshot request stands.
@@ -408,7 +409,7 @@ impl BookManager {
         match ev {
             MarketEvent::DepthUpdate(d) => {
                 let Some(slot) = self.slots.get_mut(d.symbol.as_str()) else {
-                    self.out.push_back(BookEvent::Market(MarketEvent::DepthUpdate(d)));
+                    self.out.push_back(BookEvent::Market(Box::new(MarketEvent::DepthUpdate(d))));
                     return;
                 };
                 let symbol = slot.symbol.clone();
@@ -442,7 +443,7 @@ impl BookManager {
                 self.on_notice(&n);
                 self.out.push_back(BookEvent::Notice(n));
             }
-            other => self.out.push_back(BookEvent::Market(other)),
+            other => self.out.push_back(BookEvent::Market(Box::new(other))),
         }
     }
 
