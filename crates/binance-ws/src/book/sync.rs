@@ -4,7 +4,10 @@
 //! Spot (`web-socket-streams.md`): buffer events; take a snapshot; drop buffered events with
 //! `u <= lastUpdateId`; if the first remaining event starts after `lastUpdateId + 1` the snapshot is too old
 //! (take another); then apply events while each one's `U <= lastUpdateId + 1`, and an event with `U` past that
-//! means missed events: discard the book and start over.
+//! means missed events: discard the book and start over. (The docs' step 4 reads "lastUpdateId strictly less than
+//! U: take another snapshot"; read literally it would also refuse a snapshot ending right before the first event,
+//! `U == lastUpdateId + 1`, which the update procedure itself accepts as the normal continuation. Only a real gap
+//! between snapshot and stream is refused here.)
 //!
 //! Futures (USD-M and COIN-M): drop buffered events with `u < lastUpdateId`; the first processed event must have
 //! `U <= lastUpdateId <= u`; after it, each event's `pu` must equal the previous event's `u`, or the book is
