@@ -227,15 +227,13 @@ impl BookManager {
     /// handles in the order asked. Their diff streams are subscribed first, then their snapshots are requested.
     pub async fn watch<S: AsRef<str>>(&mut self, symbols: impl IntoIterator<Item = S>) -> Result<Vec<OrderBook>> {
         let wanted: Vec<Arc<str>> = symbols.into_iter().map(|s| Arc::from(s.as_ref().to_ascii_uppercase())).collect();
-        let mut fresh: Vec<Arc<str>> = wanted.iter().filter(|s| !self.slots.contains_key(*s)).cloned().collect();
-        fresh.dedup();
+        let mut seen = std::collections::HashSet::new();
+        let fresh: Vec<Arc<str>> =
+            wanted.iter().filter(|s| !self.slots.contains_key(*s) && seen.insert(s.clone())).cloned().collect();
         let streams: Vec<Stream> = fresh.iter().map(|s| Stream::diff_depth(s, self.cfg.speed)).collect();
         self.streams.subscribe(streams.clone()).await?;
         let handle = self.streams.handle();
         for (symbol, stream) in fresh.into_iter().zip(streams) {
-            if self.slots.contains_key(&symbol) {
-                continue;
-            }
             let connection = handle.connection_of(&stream).await;
             let book =
                 OrderBook::new(symbol.clone(), BookSync::with_buffer_limit(self.cfg.rule, self.cfg.buffer_limit));
