@@ -229,7 +229,7 @@ impl BookManager {
         let wanted: Vec<Arc<str>> = symbols.into_iter().map(|s| Arc::from(s.as_ref().to_ascii_uppercase())).collect();
         let mut seen = std::collections::HashSet::new();
         let fresh: Vec<Arc<str>> =
-            wanted.iter().filter(|s| !self.slots.contains_key(*s) && seen.insert(s.clone())).cloned().collect();
+            wanted.iter().filter(|s| !self.slots.contains_key(*s) && seen.insert(*s)).cloned().collect();
         let streams: Vec<Stream> = fresh.iter().map(|s| Stream::diff_depth(s, self.cfg.speed)).collect();
         self.streams.subscribe(streams.clone()).await?;
         let handle = self.streams.handle();
