@@ -15,6 +15,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod book;
 pub mod dex;
 pub mod env;
 pub mod error;
@@ -28,10 +29,11 @@ pub use auth::Credentials;
 pub use env::Env;
 pub use error::{Error, Result};
 
-/// The Spot WebSocket API and (later) spot streams.
+/// The Spot WebSocket API and the spot local order book.
 pub mod spot {
     #[allow(unused_imports)]
     pub use crate::api::spot::*;
+    pub use crate::book::OrderBook;
     pub use crate::user_data::spot::{UserDataStream, UserEvent};
 }
 

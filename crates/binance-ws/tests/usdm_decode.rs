@@ -92,7 +92,7 @@ fn decoded_values_are_the_examples() {
     assert_eq!((p[0].leverage, p[0].margin_type, p[0].is_auto_add_margin), (10, MarginType::Isolated, false));
 
     let book = all.iter().find(|e| e.method == "depth").unwrap();
-    let b: OrderBook = decode_reply(book.response.to_string().as_bytes()).unwrap();
+    let b: DepthSnapshot = decode_reply(book.response.to_string().as_bytes()).unwrap();
     assert_eq!((b.last_update_id, b.event_time, b.transaction_time), (1027024, 1589436922972, 1589436922959));
     assert_eq!(b.asks[0].price.to_string(), "4.00000200");
 

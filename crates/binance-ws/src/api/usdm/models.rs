@@ -83,7 +83,7 @@ pub struct Order {
 
 /// `depth`: the order book.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct OrderBook {
+pub struct DepthSnapshot {
     /// Last update id included (to join with the `@depth` stream).
     #[serde(rename = "lastUpdateId")]
     pub last_update_id: u64,

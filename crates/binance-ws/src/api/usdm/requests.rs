@@ -2,7 +2,7 @@
 //! account and listen key management. `order.place` and `order.modify` take the builders of
 //! [`crate::api::futures`] (see `trade.rs`).
 
-use super::models::{Account, AccountV2, Balance, BookTicker, Order, OrderBook, Position, PositionV2, PriceTicker};
+use super::models::{Account, AccountV2, Balance, BookTicker, Order, DepthSnapshot, Position, PositionV2, PriceTicker};
 use crate::api::futures::ListenKey;
 use crate::api::request::requests;
 use crate::api::spot::{Empty, OneOrMany, SessionStatus};
@@ -22,7 +22,7 @@ requests! {
     session_logout => SessionLogout("session.logout", None) -> SessionStatus {}
 
     /// The current order book (limited depth).
-    depth => Depth("depth", None) -> OrderBook {
+    depth => Depth("depth", None) -> DepthSnapshot {
         req symbol: into String = "symbol"; "Symbol.",
         opt limit: val u32 = "limit"; "Levels per side: 5, 10, 20, 50, 100, 500 (default) or 1000.",
     }
