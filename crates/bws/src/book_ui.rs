@@ -175,7 +175,8 @@ mod tests {
             (4..rows.len()).find(|&i| rows[i].contains(text)).unwrap_or_else(|| panic!("{text} in\n{screen}"))
         };
         // Asks above the spread line, highest first; bids below, best first.
-        let (a3, a1, spread, b1, b2) = (find("100.30"), find("100.10"), find("spread 0.20 "), find("99.90"), find("99.80"));
+        let (a3, a1, spread, b1, b2) =
+            (find("100.30"), find("100.10"), find("spread 0.20 "), find("99.90"), find("99.80"));
         assert!(a3 < a1 && a1 < spread && spread < b1 && b1 < b2, "{screen}");
         // The largest quantity (8.0 at 99.80) has the full bar; 4.0 half of it; 2.0 a quarter.
         let full = bar_len(&rows[b2]);

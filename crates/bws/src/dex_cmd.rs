@@ -11,6 +11,7 @@ use crate::cli::Global;
 use crate::dex_rows::dex_rows;
 use crate::limits::{self, Limits};
 use crate::progress::Spinner;
+use crate::style::Usage;
 use crate::table::Printer;
 use crate::{api_cmd, style};
 
@@ -51,12 +52,18 @@ fn parse_topic(name: &str) -> Result<Topic, String> {
 }
 
 /// The stream names of a topic and its arguments (`<symbol>@<topic>`, `$all@<topic>` or an address).
-pub fn stream_names(topic: Topic, targets: &[String]) -> anyhow::Result<Vec<String>> {
+/// Usage mistakes (a symbol topic without symbols, ...) exit with code 2.
+pub fn stream_names(topic: Topic, targets: &[String]) -> Result<Vec<String>, Usage> {
+    let usage = |m: String| Err(Usage(m));
     match topic.kind() {
-        TopicKind::All if !targets.is_empty() => bail!("`{topic}` covers every symbol: give no symbol or address"),
+        TopicKind::All if !targets.is_empty() => {
+            usage(format!("`{topic}` covers every symbol: give no symbol or address"))
+        }
         TopicKind::All => Ok(vec![topic.stream("")]),
-        TopicKind::Address if targets.is_empty() => bail!("`{topic}` needs at least one address (bnb1...)"),
-        TopicKind::Symbol if targets.is_empty() => bail!("`{topic}` needs at least one symbol (like BNB_BTCB-1DE)"),
+        TopicKind::Address if targets.is_empty() => usage(format!("`{topic}` needs at least one address (bnb1...)")),
+        TopicKind::Symbol if targets.is_empty() => {
+            usage(format!("`{topic}` needs at least one symbol (like BNB_BTCB-1DE)"))
+        }
         _ => Ok(targets.iter().map(|t| topic.stream(t)).collect()),
     }
 }

@@ -82,13 +82,15 @@ pub fn dex_rows(event: &DexEvent) -> Vec<Row> {
                 .with("ask", best(&book.asks))
                 .with("levels", format!("{}/{}", book.bids.len(), book.asks.len()))]
         }
-        DexEvent::Kline(k) => vec![Row::new(Some(k.time), format!("{}@kline_{}", k.symbol, k.candle.interval_code), "kline")
-            .with("open", k.candle.open)
-            .with("high", k.candle.high)
-            .with("low", k.candle.low)
-            .with("close", k.candle.close)
-            .with("volume", k.candle.volume)
-            .with("closed", k.candle.closed)],
+        DexEvent::Kline(k) => {
+            vec![Row::new(Some(k.time), format!("{}@kline_{}", k.symbol, k.candle.interval_code), "kline")
+                .with("open", k.candle.open)
+                .with("high", k.candle.high)
+                .with("low", k.candle.low)
+                .with("close", k.candle.close)
+                .with("volume", k.candle.volume)
+                .with("closed", k.candle.closed)]
+        }
         DexEvent::Ticker(t) => vec![ticker_row("ticker", t)],
         DexEvent::AllTickers(v) => v.iter().map(|t| ticker_row("allTickers", t)).collect(),
         DexEvent::MiniTicker(t) => vec![mini_row("miniTicker", t)],

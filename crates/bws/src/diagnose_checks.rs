@@ -63,11 +63,7 @@ impl Ctx {
     pub fn describe(&self) -> String {
         let what = if self.in_process { " (the embedded local exchange)" } else { "" };
         let keys = if self.credentials.is_some() { "with an API key" } else { "without an API key" };
-        format!(
-            "{}{what} and {}, {keys}",
-            self.env.api_url(Product::Spot),
-            self.env.stream_base(Product::Spot)
-        )
+        format!("{}{what} and {}, {keys}", self.env.api_url(Product::Spot), self.env.stream_base(Product::Spot))
     }
 
     fn api(&self) -> anyhow::Result<&Api> {
@@ -75,7 +71,9 @@ impl Ctx {
     }
 
     fn keyed(&self) -> Option<Outcome> {
-        self.credentials.is_none().then(|| Outcome::Skip("needs an API key (--api-key with --secret-key or --private-key)".into()))
+        self.credentials
+            .is_none()
+            .then(|| Outcome::Skip("needs an API key (--api-key with --secret-key or --private-key)".into()))
     }
 }
 
@@ -117,7 +115,9 @@ impl Category {
             Category::Futures => Some(Outcome::Skip(
                 "not yet available: the futures API is being added (to be wired after it lands)".into(),
             )),
-            Category::Dex if is_binance(&ctx.env) => Some(Outcome::Skip("the Binance DEX was shut down upstream".into())),
+            Category::Dex if is_binance(&ctx.env) => {
+                Some(Outcome::Skip("the Binance DEX was shut down upstream".into()))
+            }
             _ => None,
         } {
             return skip;
@@ -173,7 +173,11 @@ async fn general(ctx: &mut Ctx) -> anyhow::Result<String> {
     let offset = api.client().sync_time().await.context("time")?;
     let info = api.exchange_info().await.context("exchangeInfo")?;
     if !info.symbols.iter().any(|s| s.symbol == ctx.symbol) {
-        bail!("{} is not listed (exchangeInfo has {} symbols; choose one with --symbol)", ctx.symbol, info.symbols.len());
+        bail!(
+            "{} is not listed (exchangeInfo has {} symbols; choose one with --symbol)",
+            ctx.symbol,
+            info.symbols.len()
+        );
     }
     Ok(format!(
         "ping {:.1?} (median of 5), clock offset {offset} ms, exchangeInfo lists {} symbols",
@@ -215,7 +219,8 @@ async fn small_buy(api: &Api, symbol: &str, below: u32) -> anyhow::Result<(NewOr
     api.load_rules(symbol).await.context("loading trading rules")?;
     let rules = api.validator().rules();
     let rules = rules.get(symbol).with_context(|| format!("no trading rules for {symbol}"))?;
-    let (mut tick, mut step, mut min_qty, mut min_notional) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
+    let (mut tick, mut step, mut min_qty, mut min_notional) =
+        (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
     for f in &rules.filters {
         match f {
             Filter::PriceFilter(p) => tick = p.tick_size,
@@ -352,7 +357,9 @@ async fn order_book(ctx: &mut Ctx) -> anyhow::Result<String> {
                 Err(_) => bail!("too few depth updates within {timeout:?}; is {symbol} trading?"),
                 Ok(None) => bail!("the stream ended"),
                 Ok(Some(MarketEvent::DepthUpdate(d))) => return Ok(d),
-                Ok(Some(MarketEvent::Notice(n @ (Notice::Disconnected { .. } | Notice::Closed { .. } | Notice::Lagged { .. })))) => {
+                Ok(Some(MarketEvent::Notice(
+                    n @ (Notice::Disconnected { .. } | Notice::Closed { .. } | Notice::Lagged { .. }),
+                ))) => {
                     bail!("the stream had a gap during the check: {n:?}")
                 }
                 Ok(Some(_)) => {}

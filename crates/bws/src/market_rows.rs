@@ -77,7 +77,9 @@ pub fn market_row(stream: Option<&str>, event: &MarketEvent) -> Row {
             .with("mark", m.mark_price)
             .with_opt("index", m.index_price)
             .with_opt("funding", m.funding_rate),
-        E::IndexPrice(i) => Row::new(Some(i.event_time), src, "indexPriceUpdate").with("pair", &i.pair).with("price", i.price),
+        E::IndexPrice(i) => {
+            Row::new(Some(i.event_time), src, "indexPriceUpdate").with("pair", &i.pair).with("price", i.price)
+        }
         E::ContinuousKline(k) | E::IndexPriceKline(k) => Row::new(Some(k.event_time), src, "kline")
             .with("pair", &k.pair)
             .with("interval", &k.kline.interval)

@@ -13,9 +13,9 @@ use binance_ws::validate::{self, Context, ValidationError};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use crate::api_cmd::Target;
 use crate::cli::Global;
 use crate::order_cmd::{OpenArgs, OrderRefArgs, PlaceArgs};
-use crate::api_cmd::Target;
 use crate::{api_cmd, session, style, table};
 
 pub async fn place(args: PlaceArgs, global: &Global) -> anyhow::Result<i32> {

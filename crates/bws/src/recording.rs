@@ -144,8 +144,7 @@ mod tests {
     fn frames_round_trip_through_a_compressed_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("r.zst");
-        let header =
-            Header { endpoint: "ws://x/stream".into(), streams: vec!["btcusdt@trade".into()], started_ms: 1 };
+        let header = Header { endpoint: "ws://x/stream".into(), streams: vec!["btcusdt@trade".into()], started_ms: 1 };
         let mut w = Writer::create(&path, &header).unwrap();
         let frames = [
             Frame { t_us: 10, text: r#"{"stream":"btcusdt@trade","data":{"e":"trade"}}"#.into() },

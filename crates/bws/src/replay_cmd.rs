@@ -45,7 +45,12 @@ pub async fn run(args: ReplayArgs, global: &Global) -> anyhow::Result<i32> {
     let printer = Printer::new(global.json, global.quiet, &reader.header.streams);
     style::status(
         global.quiet,
-        &format!("replaying {} ({}) recorded from {}", args.file.display(), reader.header.streams.join(", "), reader.header.endpoint),
+        &format!(
+            "replaying {} ({}) recorded from {}",
+            args.file.display(),
+            reader.header.streams.join(", "),
+            reader.header.endpoint
+        ),
     );
     printer.header();
     let deadline = args.limits.deadline();

@@ -11,9 +11,7 @@ use crate::progress::Spinner;
 
 /// The credentials a command needs, or an error naming the command and how to give them.
 pub fn require_credentials(target: &Target, command: &str) -> anyhow::Result<Credentials> {
-    target.credentials.clone().with_context(|| {
-        format!("`{command}` needs an API key: give --api-key with --secret-key or --private-key")
-    })
+    target.credentials.clone().with_context(|| format!("`{command}` needs an API key"))
 }
 
 /// Connects to the Spot WebSocket API of the target (logging on when the key allows it).

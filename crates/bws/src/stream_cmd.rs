@@ -43,8 +43,9 @@ pub async fn run(args: StreamArgs, global: &Global) -> anyhow::Result<i32> {
     let names: Vec<String> = args.streams.iter().map(Stream::name).collect();
     let feed = {
         let _spinner = Spinner::start(format!("connecting to {base}"), global.quiet);
-        let feed =
-            Streams::connect(target.env.clone(), Product::Spot).await.with_context(|| format!("connecting to {base}"))?;
+        let feed = Streams::connect(target.env.clone(), Product::Spot)
+            .await
+            .with_context(|| format!("connecting to {base}"))?;
         feed.subscribe(args.streams.clone()).await.context("subscribing")?;
         feed
     };

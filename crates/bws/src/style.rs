@@ -90,14 +90,34 @@ pub fn error_line(e: &anyhow::Error) {
         Some("nothing was sent; fix the order and run the command again")
     } else if text.contains("credentials") || text.contains("api key") {
         Some("pass --api-key with --secret-key or --private-key, set BINANCE_API_KEY, or put them in a .env file")
-    } else if text.contains("code -1121") {
-        Some("check the symbol's exact name with `bws api exchangeInfo`")
     } else if text.contains("connection") || text.contains("connect") {
         Some("is the endpoint reachable? try --env local to use the built-in exchange")
     } else {
         None
     };
     error_with_hint(&line, hint);
+}
+
+/// A mistake in the command line found after parsing (a topic without its symbols, ...): exit code 2,
+/// like the mistakes clap finds.
+#[derive(Debug)]
+pub struct Usage(pub String);
+
+impl std::fmt::Display for Usage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Usage {}
+
+/// The exit code of a failed command: 2 for [`Usage`] mistakes, 1 for everything else.
+pub fn exit_code(e: &anyhow::Error) -> i32 {
+    if e.downcast_ref::<Usage>().is_some() {
+        2
+    } else {
+        1
+    }
 }
 
 /// One error line on stderr and, when there is one, a hint line.

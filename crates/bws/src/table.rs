@@ -33,7 +33,10 @@ impl Cell {
     fn to_json(&self) -> Value {
         match self {
             Cell::Text(s) => Value::from(s.as_str()),
-            Cell::Int(i) => i64::try_from(*i).map(Value::from).or_else(|_| u64::try_from(*i).map(Value::from)).unwrap_or_else(|_| Value::from(i.to_string())),
+            Cell::Int(i) => i64::try_from(*i)
+                .map(Value::from)
+                .or_else(|_| u64::try_from(*i).map(Value::from))
+                .unwrap_or_else(|_| Value::from(i.to_string())),
             Cell::Bool(b) => Value::Bool(*b),
         }
     }
@@ -138,7 +141,7 @@ impl Row {
 
     /// The table line, with the source column padded to `source_width`.
     pub fn to_line(&self, source_width: usize) -> String {
-        let time = self.time_ms.map_or_else(|| "-".to_string(), clock);
+        let time = format!("{:<12}", self.time_ms.map_or_else(|| "-".to_string(), clock));
         let fields: Vec<String> = self.fields.iter().map(|(k, v)| format!("{k}={v}")).collect();
         let kind = format!("{:<16}", self.kind);
         let kind = if self.notice { style::yellow(&kind) } else { style::bold(&kind) };

@@ -44,7 +44,10 @@ pub async fn run(args: UserDataArgs, global: &Global) -> anyhow::Result<i32> {
     .context("subscribing to the user data stream")?;
     style::status(
         global.quiet,
-        &format!("subscribed (subscription {}); waiting for account events, Ctrl-C stops", subscription.subscription_id),
+        &format!(
+            "subscribed (subscription {}); waiting for account events, Ctrl-C stops",
+            subscription.subscription_id
+        ),
     );
     let printer = Printer::new(global.json, global.quiet, &["userData".to_string()]);
     printer.header();
@@ -85,7 +88,9 @@ pub fn user_data_row(subscription_id: Option<u64>, event_type: &str, raw: &str) 
     let text = |key: &str| -> Cell {
         match &v[key] {
             Value::String(s) => Cell::Text(s.clone()),
-            Value::Number(n) if n.is_i64() || n.is_u64() => Cell::Int(n.as_i64().map_or(n.as_u64().unwrap_or(0) as i128, i128::from)),
+            Value::Number(n) if n.is_i64() || n.is_u64() => {
+                Cell::Int(n.as_i64().map_or(n.as_u64().unwrap_or(0) as i128, i128::from))
+            }
             Value::Bool(b) => Cell::Bool(*b),
             Value::Null => Cell::Text("-".to_string()),
             other => Cell::Text(other.to_string()),
@@ -110,7 +115,14 @@ pub fn user_data_row(subscription_id: Option<u64>, event_type: &str, raw: &str) 
                 .as_array()
                 .map(|b| {
                     b.iter()
-                        .map(|x| format!("{}:{}/{}", x["a"].as_str().unwrap_or("?"), x["f"].as_str().unwrap_or("?"), x["l"].as_str().unwrap_or("?")))
+                        .map(|x| {
+                            format!(
+                                "{}:{}/{}",
+                                x["a"].as_str().unwrap_or("?"),
+                                x["f"].as_str().unwrap_or("?"),
+                                x["l"].as_str().unwrap_or("?")
+                            )
+                        })
                         .collect()
                 })
                 .unwrap_or_default();
