@@ -83,8 +83,8 @@ impl BookView {
 
     /// Replaces the levels (any order; kept best first) and counts an update at `at`.
     pub fn set_book(&mut self, mut bids: Vec<Level>, mut asks: Vec<Level>, last_update_id: u64, at: Instant) {
-        bids.sort_by(|a, b| b.price.cmp(&a.price));
-        asks.sort_by(|a, b| a.price.cmp(&b.price));
+        bids.sort_by_key(|l| std::cmp::Reverse(l.price));
+        asks.sort_by_key(|l| l.price);
         self.bids = bids;
         self.asks = asks;
         self.last_update_id = last_update_id;

@@ -24,7 +24,7 @@ fn recorded_frames_replay_as_the_same_events() {
         &ex.url(),
     ]);
     assert_exit(&out, 0);
-    assert!(stderr(&out).contains(&format!("recorded 5 frames")), "{}", stderr(&out));
+    assert!(stderr(&out).contains("recorded 5 frames"), "{}", stderr(&out));
 
     // The file is plain zstd-compressed JSON lines: a header, then one line per frame.
     let raw = zstd::decode_all(std::fs::File::open(file).unwrap()).unwrap();
