@@ -56,15 +56,30 @@ pub async fn run(args: StreamArgs, global: &Global) -> anyhow::Result<i32> {
     Ok(0)
 }
 
+/// How long a feed may stay silent before the hint about unknown symbols.
+const SILENCE_HINT_AFTER: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Prints events until `--count`, `--duration` or Ctrl-C; an ended feed is an error.
 async fn follow(mut feed: Streams, printer: &Printer, limits: &Limits, quiet: bool) -> anyhow::Result<u64> {
     let deadline = limits.deadline();
     let mut seen = 0u64;
     let mut last_close = None;
     let mut waiting = Some(Spinner::start("waiting for the first event", quiet));
+    // Binance accepts streams of unknown symbols and sends nothing on them: say so once if all is silent.
+    let silence = tokio::time::sleep(SILENCE_HINT_AFTER);
+    tokio::pin!(silence);
+    let mut hinted = false;
     while !limits.reached(seen) {
         let tagged: Option<Tagged> = tokio::select! {
             t = feed.next_tagged() => t,
+            _ = &mut silence, if !hinted && seen == 0 => {
+                hinted = true;
+                style::status(quiet, &format!(
+                    "no events after {}s: streams of unknown symbols stay silent; check names with `bws api exchangeInfo`",
+                    SILENCE_HINT_AFTER.as_secs()
+                ));
+                continue;
+            }
             _ = limits::until(deadline) => break,
             _ = tokio::signal::ctrl_c() => break,
         };

@@ -96,3 +96,30 @@ fn an_unreachable_endpoint_fails_with_one_line_and_a_hint() {
     assert!(lines[1].starts_with("hint: is the endpoint reachable?"), "{err}");
     assert_eq!(stdout(&out), "");
 }
+
+#[test]
+fn connection_trouble_is_shown_as_notices_in_the_same_feed() {
+    let ex = TestSim::busy();
+    let run = Running::spawn(&[
+        "stream",
+        "btcusdt@depth20@100ms",
+        "--json",
+        "--count",
+        "30",
+        "--duration",
+        "60s",
+        "--env",
+        &ex.url(),
+    ]);
+    run.wait_for_stderr("subscribed");
+    ex.sim().inject(binance_ws_sim::faults::ConnFault::Malformed);
+    ex.sim().inject(binance_ws_sim::faults::ConnFault::Drop);
+    let out = run.finish();
+    assert_exit(&out, 0);
+    let rows = json_lines(&out);
+    let notices: Vec<&str> = rows.iter().filter(|v| v["notice"] == true).filter_map(|v| v["event"].as_str()).collect();
+    for expected in ["undecodable", "disconnected", "reconnected"] {
+        assert!(notices.contains(&expected), "{expected} in {notices:?}");
+    }
+    assert_eq!(rows.iter().filter(|v| v["notice"].is_null()).count(), 30, "notices are not counted as events");
+}
