@@ -4,7 +4,7 @@ use clap::{Args, Parser, Subcommand};
 
 /// bws: Binance WebSocket API and streams from the command line, with a local exchange built in.
 #[derive(Parser, Debug)]
-#[command(version, about, long_about = None, propagate_version = true, after_help = crate::EXIT_CODES)]
+#[command(version, about, long_about = None, propagate_version = true, after_help = crate::exit::EXIT_CODES)]
 pub struct Cli {
     /// More logging on stderr (-v info, -vv debug); or set BWS_LOG.
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]

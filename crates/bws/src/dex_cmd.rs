@@ -9,9 +9,9 @@ use futures::StreamExt;
 
 use crate::cli::Global;
 use crate::dex_rows::dex_rows;
+use crate::exit::Usage;
 use crate::limits::{self, Limits};
 use crate::progress::Spinner;
-use crate::style::Usage;
 use crate::table::Printer;
 use crate::{api_cmd, style};
 

@@ -1,6 +1,6 @@
 //! `bws`: the command-line tool of binance-ws.
 //!
-//! Exit codes: see [`EXIT_CODES`].
+//! Exit codes: see [`exit::EXIT_CODES`].
 
 mod api_cmd;
 mod book_cmd;
@@ -13,6 +13,8 @@ mod dex_cmd;
 mod dex_rows;
 mod diagnose;
 mod diagnose_checks;
+mod dot_env;
+mod exit;
 mod limits;
 mod market_rows;
 mod order_cmd;
@@ -28,33 +30,12 @@ mod style;
 mod table;
 mod user_data_cmd;
 
-/// The exit codes, as `bws --help` shows them.
-pub const EXIT_CODES: &str = "Exit codes:
-  0  success (also when stopped by --count, --duration or Ctrl-C)
-  1  the command failed: one line on stderr says why, often followed by a hint
-  2  bad usage: unknown option, missing argument, bad stream name or value
-  N  bws diagnose: the number of failed checks
-
-Credentials come from --api-key with --secret-key or --private-key, from BINANCE_API_KEY,
-BINANCE_SECRET_KEY and BINANCE_PRIVATE_KEY_PATH, or from a .env file in the working directory.";
-
 use clap::Parser;
 
 use cli::{Cli, Command};
 
 fn main() {
-    // `.env` fills in variables the environment does not already set; a missing file is fine, an unreadable
-    // one is reported and skipped (a later "needs an API key" would otherwise be a riddle).
-    if let Err(e) = dotenvy::dotenv() {
-        if !e.not_found() {
-            let why = match e {
-                // The line may hold a secret: say where, not what.
-                dotenvy::Error::LineParse(_, at) => format!("a line does not parse (at character {at})"),
-                other => other.to_string(),
-            };
-            eprintln!("warning: .env not read past the first problem: {why}");
-        }
-    }
+    dot_env::load();
     let cli = Cli::parse();
     init_logging(cli.verbose, cli.global.quiet);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
@@ -82,7 +63,7 @@ fn main() {
             Ok(code) => code,
             Err(e) => {
                 style::error_line(&e);
-                style::exit_code(&e)
+                exit::exit_code(&e)
             }
         }
     });

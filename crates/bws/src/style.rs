@@ -98,28 +98,6 @@ pub fn error_line(e: &anyhow::Error) {
     error_with_hint(&line, hint);
 }
 
-/// A mistake in the command line found after parsing (a topic without its symbols, ...): exit code 2,
-/// like the mistakes clap finds.
-#[derive(Debug)]
-pub struct Usage(pub String);
-
-impl std::fmt::Display for Usage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Usage {}
-
-/// The exit code of a failed command: 2 for [`Usage`] mistakes, 1 for everything else.
-pub fn exit_code(e: &anyhow::Error) -> i32 {
-    if e.downcast_ref::<Usage>().is_some() {
-        2
-    } else {
-        1
-    }
-}
-
 /// One error line on stderr and, when there is one, a hint line.
 pub fn error_with_hint(message: &str, hint: Option<&str>) {
     eprintln!("{} {message}", paint_err("31", "error:"));
