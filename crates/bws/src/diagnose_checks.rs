@@ -134,7 +134,8 @@ impl Category {
                 Category::Streams => streams(ctx).await,
                 Category::OrderBook => order_book(ctx).await,
                 Category::Dex => dex(ctx).await,
-                Category::Futures => unreachable!("skipped above"),
+                // Skipped above; the check lands with the futures API.
+                Category::Futures => bail!("the futures check is not written yet"),
             }
         })
         .await;

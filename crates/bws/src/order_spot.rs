@@ -15,6 +15,7 @@ use serde_json::Value;
 
 use crate::api_cmd::Target;
 use crate::cli::Global;
+use crate::exit::Usage;
 use crate::order_cmd::{OpenArgs, OrderRefArgs, PlaceArgs};
 use crate::{api_cmd, session, style, table};
 
@@ -65,7 +66,7 @@ pub async fn place(args: PlaceArgs, global: &Global) -> anyhow::Result<i32> {
 }
 
 pub async fn cancel(args: OrderRefArgs, global: &Global) -> anyhow::Result<i32> {
-    let request = CancelOrder::new(args.symbol.as_str(), order_ref(&args));
+    let request = CancelOrder::new(args.symbol.as_str(), order_ref(&args)?);
     let (api, _target) = connect(global, "bws order cancel").await?;
     let answer = send(&api, &request).await?;
     if print_raw(global, &answer) {
@@ -99,7 +100,7 @@ pub async fn cancel(args: OrderRefArgs, global: &Global) -> anyhow::Result<i32> 
 }
 
 pub async fn status(args: OrderRefArgs, global: &Global) -> anyhow::Result<i32> {
-    let request = OrderStatusRequest::new(args.symbol.as_str(), order_ref(&args));
+    let request = OrderStatusRequest::new(args.symbol.as_str(), order_ref(&args)?);
     let (api, _target) = connect(global, "bws order status").await?;
     let answer = send(&api, &request).await?;
     if print_raw(global, &answer) {
@@ -147,12 +148,11 @@ fn new_order(args: &PlaceArgs) -> NewOrder {
     o
 }
 
-fn order_ref(args: &OrderRefArgs) -> OrderRef {
+fn order_ref(args: &OrderRefArgs) -> anyhow::Result<OrderRef> {
     match (&args.client_id, args.order_id) {
-        (Some(client_id), _) => OrderRef::ClientId(client_id.clone()),
-        (None, Some(id)) => OrderRef::Id(id),
-        // clap requires one of the two.
-        (None, None) => OrderRef::Id(0),
+        (Some(client_id), _) => Ok(OrderRef::ClientId(client_id.clone())),
+        (None, Some(id)) => Ok(OrderRef::Id(id)),
+        (None, None) => Err(Usage("give the order id or --client-id".into()).into()),
     }
 }
 
