@@ -9,7 +9,7 @@ use binance_ws::dex::{one_off, DexEnv, DexEvent};
 use binance_ws::env::{Env, Product};
 use binance_ws::model::{Filter, Interval, Side};
 use binance_ws::spot::{Api, NewOrder};
-use binance_ws::streams::{DepthUpdate, MarketEvent, Notice, Speed, Stream, Streams};
+use binance_ws::streams::{MarketEvent, Notice, Stream, Streams};
 use binance_ws::{Credentials, Error};
 use futures::StreamExt;
 use rust_decimal::Decimal;
@@ -45,10 +45,10 @@ pub enum Category {
 
 /// What the checks share: the endpoint, keys, and the API connection once made.
 pub struct Ctx {
-    env: Env,
+    pub(crate) env: Env,
     credentials: Option<Credentials>,
-    symbol: String,
-    timeout: Duration,
+    pub(crate) symbol: String,
+    pub(crate) timeout: Duration,
     in_process: bool,
     api: Option<Api>,
 }
@@ -66,7 +66,7 @@ impl Ctx {
         format!("{}{what} and {}, {keys}", self.env.api_url(Product::Spot), self.env.stream_base(Product::Spot))
     }
 
-    fn api(&self) -> anyhow::Result<&Api> {
+    pub(crate) fn api(&self) -> anyhow::Result<&Api> {
         self.api.as_ref().ok_or_else(|| anyhow!("not run: no API connection (see the connection check)"))
     }
 
@@ -132,7 +132,7 @@ impl Category {
                 Category::Trading => trading(ctx).await,
                 Category::UserData => user_data(ctx).await,
                 Category::Streams => streams(ctx).await,
-                Category::OrderBook => order_book(ctx).await,
+                Category::OrderBook => crate::diagnose_book::order_book(ctx).await,
                 Category::Dex => dex(ctx).await,
                 // Skipped above; the check lands with the futures API.
                 Category::Futures => bail!("the futures check is not written yet"),
@@ -337,73 +337,6 @@ async fn streams(ctx: &mut Ctx) -> anyhow::Result<String> {
     .await
     .map_err(|_| anyhow!("no trade or bookTicker event within {:?}; is {} trading?", ctx.timeout, ctx.symbol))??;
     Ok(format!("{} subscriptions confirmed; first event ({first}) {:.1?} after connecting", listed.len(), t0.elapsed()))
-}
-
-/// The snapshot-and-diff procedure of web-socket-streams.md ("How to manage a local order book correctly"):
-/// the first diff after the snapshot must contain `lastUpdateId + 1`, and each next `U` must be the previous
-/// `u + 1`.
-async fn order_book(ctx: &mut Ctx) -> anyhow::Result<String> {
-    const WANTED: usize = 3;
-    let (api, symbol, timeout) = (ctx.api()?, ctx.symbol.as_str(), ctx.timeout);
-    let mut feed = Streams::connect(ctx.env.clone(), Product::Spot)
-        .await
-        .context("connecting to the streams")?
-        .subscribed([Stream::diff_depth(symbol, Speed::Ms100)])
-        .await
-        .context("SUBSCRIBE")?;
-    let deadline = tokio::time::Instant::now() + timeout;
-    let mut next_diff = async || -> anyhow::Result<DepthUpdate> {
-        loop {
-            match tokio::time::timeout_at(deadline, feed.next()).await {
-                Err(_) => bail!("too few depth updates within {timeout:?}; is {symbol} trading?"),
-                Ok(None) => bail!("the stream ended"),
-                Ok(Some(MarketEvent::DepthUpdate(d))) => return Ok(d),
-                Ok(Some(MarketEvent::Notice(
-                    n @ (Notice::Disconnected { .. } | Notice::Closed { .. } | Notice::Lagged { .. }),
-                ))) => {
-                    bail!("the stream had a gap during the check: {n:?}")
-                }
-                Ok(Some(_)) => {}
-            }
-        }
-    };
-    let first = next_diff().await?;
-    let mut snapshot = api.depth(symbol).limit(1000).await.context("depth")?;
-    for _ in 0..5 {
-        if snapshot.last_update_id >= first.first_update_id {
-            break;
-        }
-        // The snapshot is older than the first buffered event: fetch it again, as the docs say.
-        tokio::time::sleep(Duration::from_millis(200)).await;
-        snapshot = api.depth(symbol).limit(1000).await.context("depth")?;
-    }
-    let id = snapshot.last_update_id;
-    if id < first.first_update_id {
-        bail!("every snapshot (lastUpdateId {id}) was older than the first diff (U {})", first.first_update_id);
-    }
-    let mut pending = Some(first);
-    let mut prev: Option<u64> = None;
-    let mut applied = 0;
-    while applied < WANTED {
-        let d = match pending.take() {
-            Some(d) => d,
-            None => next_diff().await?,
-        };
-        let (big_u, u) = (d.first_update_id, d.final_update_id);
-        if u <= id {
-            continue;
-        }
-        match prev {
-            None if !(big_u <= id + 1 && id < u) => {
-                bail!("the first diff after the snapshot is [U {big_u}; u {u}], which does not contain lastUpdateId + 1 = {}", id + 1)
-            }
-            Some(p) if big_u != p + 1 => bail!("gap: U {big_u} after u {p}"),
-            _ => {}
-        }
-        prev = Some(u);
-        applied += 1;
-    }
-    Ok(format!("snapshot lastUpdateId {id}; {applied} diffs continued it without a gap (U = previous u + 1)"))
 }
 
 async fn dex(ctx: &mut Ctx) -> anyhow::Result<String> {

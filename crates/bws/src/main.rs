@@ -12,6 +12,7 @@ mod demo;
 mod dex_cmd;
 mod dex_rows;
 mod diagnose;
+mod diagnose_book;
 mod diagnose_checks;
 mod dot_env;
 mod exit;
