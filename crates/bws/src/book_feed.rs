@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use binance_ws::spot::OrderBook;
+use binance_ws::spot::DepthSnapshot;
 use binance_ws::streams::{Levels, MarketEvent, Notice, Speed, Stream};
 
 use crate::book_view::{BookView, Level, SyncState};
@@ -14,7 +14,7 @@ pub fn stream(symbol: &str) -> Stream {
 }
 
 /// Shows a `depth` snapshot from the API until the stream's first book arrives.
-pub fn seed(view: &mut BookView, snapshot: &OrderBook, at: Instant) {
+pub fn seed(view: &mut BookView, snapshot: &DepthSnapshot, at: Instant) {
     let bids = snapshot.bids.iter().map(|l| Level { price: l.price, qty: l.qty }).collect();
     let asks = snapshot.asks.iter().map(|l| Level { price: l.price, qty: l.qty }).collect();
     view.set_book(bids, asks, snapshot.last_update_id, at);

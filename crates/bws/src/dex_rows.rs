@@ -133,7 +133,7 @@ fn connection_row(c: &ConnectionEvent) -> Row {
         ConnectionEvent::Reconnecting { reason, attempt, .. } => {
             Row::notice("dex", "reconnecting").with("reason", reason).with("attempt", attempt)
         }
-        ConnectionEvent::Rotated { reason } => Row::notice("dex", "rotated").with("reason", reason),
+        ConnectionEvent::Rotated { reason, .. } => Row::notice("dex", "rotated").with("reason", reason),
         ConnectionEvent::Closed { reason } => Row::notice("dex", "closed").with("reason", reason),
         #[allow(unreachable_patterns)]
         other => Row::notice("dex", "connection").with("debug", format!("{other:?}")),

@@ -149,7 +149,7 @@ fn connection_row(c: &ConnectionEvent) -> Row {
             .with("reason", reason)
             .with("attempt", attempt)
             .with("delay", format!("{delay:?}")),
-        ConnectionEvent::Rotated { reason } => Row::notice("api", "rotated").with("reason", reason),
+        ConnectionEvent::Rotated { reason, .. } => Row::notice("api", "rotated").with("reason", reason),
         ConnectionEvent::Closed { reason } => Row::notice("api", "closed").with("reason", reason),
         #[allow(unreachable_patterns)]
         other => Row::notice("api", "connection").with("debug", format!("{other:?}")),

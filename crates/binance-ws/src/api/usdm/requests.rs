@@ -2,7 +2,7 @@
 //! account and listen key management. `order.place` and `order.modify` take the builders of
 //! [`crate::api::futures`] (see `trade.rs`).
 
-use super::models::{Account, AccountV2, Balance, BookTicker, Order, DepthSnapshot, Position, PositionV2, PriceTicker};
+use super::models::{Account, AccountV2, Balance, BookTicker, DepthSnapshot, Order, Position, PositionV2, PriceTicker};
 use crate::api::futures::ListenKey;
 use crate::api::request::requests;
 use crate::api::spot::{Empty, OneOrMany, SessionStatus};
