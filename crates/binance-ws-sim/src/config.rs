@@ -69,6 +69,8 @@ pub struct SimConfig {
     /// User data events queued per WebSocket API connection; a connection that falls this far behind is
     /// dropped rather than slowing the exchange down.
     pub user_stream_buffer: usize,
+    /// USD-M and COIN-M futures: wallets, listenKey lifetime, limits, fees, position mode.
+    pub futures: crate::futures::FuturesConfig,
 }
 
 /// How busy the simulated market is.
@@ -106,6 +108,7 @@ impl Default for SimConfig {
             flood: None,
             activity: Some(Activity::default()),
             user_stream_buffer: 4096,
+            futures: crate::futures::FuturesConfig::default(),
         }
     }
 }

@@ -19,6 +19,7 @@ pub mod dex;
 pub mod exchange;
 pub mod faults;
 pub mod flood;
+pub mod futures;
 pub mod market;
 pub mod ratelimit;
 pub mod server;

@@ -17,11 +17,13 @@ use crate::exchange::{
     AccountId, Balance, DepthSnapshot, Exchange, ExchangeConfig, ExecType, Order, Reject, Side, UserEvent,
 };
 use crate::faults::Faults;
+use crate::futures::traders::FuturesTraders;
+use crate::futures::{FuturesVenue, Product};
 use crate::market::MarketState;
 use crate::ratelimit::WeightLimiter;
 use crate::streams::{StreamHub, StreamServerConfig};
 use crate::user_data::{event_json, Allocation, SorInfo, UserStreams};
-use crate::wsapi::OrderLimiter;
+use crate::wsapi::{Frontend, OrderLimiter};
 
 /// An API key the exchange knows.
 pub struct KeyEntry {
@@ -36,7 +38,7 @@ pub struct SimShared {
     /// The configuration it started with.
     pub config: SimConfig,
     /// Server time.
-    pub clock: Clock,
+    pub clock: Arc<Clock>,
     /// API keys.
     pub keys: HashMap<String, KeyEntry>,
     /// REQUEST_WEIGHT per IP.
@@ -58,14 +60,22 @@ pub struct SimShared {
     pub allocations: Mutex<Vec<Allocation>>,
     /// Whether the simulated traders are paused.
     pub market_paused: AtomicBool,
+    /// USD-M futures.
+    pub usdm: FuturesVenue,
+    /// COIN-M futures.
+    pub coinm: FuturesVenue,
     conn_ids: AtomicU64,
 }
 
 impl SimShared {
-    /// Applies `fault` to every live connection: the WebSocket API's and the streams'.
+    /// Applies `fault` to every live connection: the WebSocket APIs' and the streams' (spot and futures).
     pub fn inject(&self, fault: crate::faults::ConnFault) {
         self.faults.inject(fault.clone());
-        self.hub.inject(fault);
+        self.hub.inject(fault.clone());
+        for venue in [&self.usdm, &self.coinm] {
+            venue.hub().inject(fault.clone());
+            venue.user_hub().inject(fault.clone());
+        }
     }
 
     pub(crate) fn next_conn_id(&self) -> u64 {
@@ -138,6 +148,14 @@ impl SimShared {
     pub fn account_of(&self, api_key: &str) -> Option<AccountId> {
         self.keys.get(api_key).map(|k| k.account)
     }
+
+    /// A futures product.
+    pub fn futures(&self, product: Product) -> &FuturesVenue {
+        match product {
+            Product::UsdM => &self.usdm,
+            Product::CoinM => &self.coinm,
+        }
+    }
 }
 
 /// A running local exchange. Dropping it stops the listener (open connections end with their tasks).
@@ -146,12 +164,17 @@ pub struct Sim {
     shared: Arc<SimShared>,
     accept: JoinHandle<()>,
     traders: Option<JoinHandle<()>>,
+    /// Futures traders and index updaters.
+    background: Vec<JoinHandle<()>>,
 }
 
 impl Drop for Sim {
     fn drop(&mut self) {
         self.accept.abort();
         if let Some(t) = &self.traders {
+            t.abort();
+        }
+        for t in &self.background {
             t.abort();
         }
     }
@@ -196,15 +219,39 @@ impl Sim {
         let listener =
             TcpListener::bind(config.bind).await.map_err(|source| StartError::Bind { addr: config.bind, source })?;
         let addr = listener.local_addr().map_err(|source| StartError::Bind { addr: config.bind, source })?;
-        let hub = StreamHub::with_config(
-            MarketState::default(),
-            StreamServerConfig {
-                ping_interval: config.ping_interval,
-                pong_timeout: config.pong_timeout,
-                max_lifetime: Some(config.connection_lifetime),
-                ..Default::default()
-            },
-        );
+        let stream_cfg = StreamServerConfig {
+            ping_interval: config.ping_interval,
+            pong_timeout: config.pong_timeout,
+            max_lifetime: Some(config.connection_lifetime),
+            ..Default::default()
+        };
+        let hub = StreamHub::with_config(MarketState::default(), stream_cfg.clone());
+        let clock = Arc::new(Clock::default());
+        let now = clock.now_ms();
+        let ban_ms = config.ban_duration.as_millis() as u64;
+        let venue = |product: Product, seed: u64| {
+            FuturesVenue::new(
+                product,
+                &config.futures,
+                stream_cfg.clone(),
+                config.violations_before_ban,
+                ban_ms,
+                seed,
+                clock.clone(),
+            )
+        };
+        let (usdm, coinm) = (venue(Product::UsdM, config.seed ^ 0x55), venue(Product::CoinM, config.seed ^ 0xC0));
+        for entry in keys.values() {
+            usdm.open_account(entry.account, &config.futures.usdm_balances);
+            coinm.open_account(entry.account, &config.futures.coinm_balances);
+        }
+        let futures_traders: Vec<FuturesTraders> = match &config.activity {
+            Some(a) => [&usdm, &coinm]
+                .iter()
+                .map(|v| v.with_engine(now, |e, _| FuturesTraders::new(e, a, config.seed)))
+                .collect(),
+            None => Vec::new(),
+        };
         let dex = crate::dex::DexHub::start(crate::dex::DexConfig { seed: config.seed, ..Default::default() });
         let shared = Arc::new(SimShared {
             hub,
@@ -219,16 +266,24 @@ impl Sim {
             order_counts: Mutex::new(OrderLimiter::new(config.orders_per_10s, config.orders_per_day)),
             allocations: Mutex::new(Vec::new()),
             market_paused: AtomicBool::new(false),
+            usdm,
+            coinm,
             config,
-            clock: Clock::default(),
+            clock,
             keys,
             faults: Faults::default(),
             conn_ids: AtomicU64::new(0),
         });
         let accept = tokio::spawn(accept_loop(listener, shared.clone()));
         let traders = traders.map(|t| tokio::spawn(t.run(shared.clone())));
+        let mut background: Vec<JoinHandle<()>> =
+            futures_traders.into_iter().map(|t| tokio::spawn(t.run(shared.clone()))).collect();
+        let mark_interval = shared.config.futures.mark_interval;
+        for product in [Product::UsdM, Product::CoinM] {
+            background.push(tokio::spawn(crate::futures::traders::run_index(shared.clone(), product, mark_interval)));
+        }
         tracing::info!(%addr, "local exchange listening");
-        Ok(Sim { addr, shared, accept, traders })
+        Ok(Sim { addr, shared, accept, traders, background })
     }
 
     /// The address it listens on.
@@ -306,6 +361,13 @@ impl Sim {
         self.shared.with_exchange(|ex, now| ex.adjust_balance(account, asset, amount, now))
     }
 
+    /// Locks `delta` of `asset` from outside spot trading (negative: releases it); subscribers get
+    /// `externalLockUpdate` and `outboundAccountPosition`.
+    pub fn external_lock(&self, api_key: &str, asset: &str, delta: rust_decimal::Decimal) -> Result<Balance, Reject> {
+        let account = self.account(api_key)?;
+        self.shared.with_exchange(|ex, now| ex.external_lock(account, asset, delta, now))
+    }
+
     /// Commissions the exchange collected so far, per asset.
     pub fn commissions_collected(&self) -> std::collections::BTreeMap<String, rust_decimal::Decimal> {
         self.shared.exchange.lock().commissions_collected().clone()
@@ -321,10 +383,92 @@ impl Sim {
         self.shared.market_paused.store(false, Ordering::Relaxed);
     }
 
+    /// The WebSocket API endpoint of a futures product (`ws://ADDR/ws-fapi/v1`, `ws://ADDR/ws-dapi/v1`).
+    pub fn futures_api_url(&self, product: Product) -> String {
+        format!("ws://{}{}", self.addr, product.api_path())
+    }
+
+    /// The stream base of a futures product (`ws://ADDR/fstream`, `ws://ADDR/dstream`).
+    pub fn futures_stream_url(&self, product: Product) -> String {
+        format!("ws://{}{}", self.addr, product.stream_prefix())
+    }
+
+    /// A futures product: its engine, stream hubs and listenKeys.
+    pub fn futures(&self, product: Product) -> &FuturesVenue {
+        self.shared.futures(product)
+    }
+
+    /// Switches an account between one-way (`hedge` false) and hedge mode (the WebSocket APIs cannot);
+    /// -4059 when already in that mode, -4067/-4068 with open orders or positions.
+    pub fn set_position_mode(&self, product: Product, api_key: &str, hedge: bool) -> Result<(), Reject> {
+        let account = self.account(api_key)?;
+        self.futures(product).with_engine(self.shared.clock.now_ms(), |e, _| e.set_hedge_mode(account, hedge))
+    }
+
+    /// Sets an account's leverage on a symbol; listenKey connections get ACCOUNT_CONFIG_UPDATE.
+    pub fn set_leverage(&self, product: Product, api_key: &str, symbol: &str, leverage: u32) -> Result<(), Reject> {
+        let account = self.account(api_key)?;
+        self.futures(product)
+            .with_engine(self.shared.clock.now_ms(), |e, now| e.set_leverage(account, symbol, leverage, now))
+    }
+
+    /// Pins a futures contract's mark price (None: derived again from the index, the book and the last price).
+    /// Conditional orders working on the mark price trigger at once if it crosses their stop.
+    pub fn set_mark_price(
+        &self,
+        product: Product,
+        symbol: &str,
+        mark: Option<rust_decimal::Decimal>,
+    ) -> Result<(), Reject> {
+        self.futures(product).with_engine(self.shared.clock.now_ms(), |e, now| e.set_mark_price(symbol, mark, now))
+    }
+
+    /// Credits (negative: withdraws) a futures wallet; listenKey connections get ACCOUNT_UPDATE (DEPOSIT or
+    /// WITHDRAW). Returns the new wallet balance.
+    pub fn futures_deposit(
+        &self,
+        product: Product,
+        api_key: &str,
+        asset: &str,
+        amount: rust_decimal::Decimal,
+    ) -> Result<rust_decimal::Decimal, Reject> {
+        let account = self.account(api_key)?;
+        self.futures(product).with_engine(self.shared.clock.now_ms(), |e, now| e.deposit(account, asset, amount, now))
+    }
+
+    /// An account's futures positions (its mode's sides of every contract) at the current mark prices.
+    pub fn futures_positions(
+        &self,
+        product: Product,
+        api_key: &str,
+    ) -> Result<Vec<crate::futures::engine::PositionSummary>, Reject> {
+        let account = self.account(api_key)?;
+        Ok(self.futures(product).read(|e| e.positions(account, None)))
+    }
+
+    /// An account's futures wallets with margin figures.
+    pub fn futures_balances(
+        &self,
+        product: Product,
+        api_key: &str,
+    ) -> Result<Vec<crate::futures::engine::AssetSummary>, Reject> {
+        let account = self.account(api_key)?;
+        Ok(self.futures(product).read(|e| e.asset_summaries(account)))
+    }
+
     /// Runs `f` on the exchange; market and user events it causes are published as for API requests.
     pub fn with_exchange<R>(&self, f: impl FnOnce(&mut Exchange, u64) -> R) -> R {
         self.shared.with_exchange(f)
     }
+}
+
+/// The futures product whose stream prefix (`/fstream`, `/dstream`) starts `path`.
+fn futures_prefix(path: &str) -> Option<(Product, &'static str)> {
+    [Product::UsdM, Product::CoinM].into_iter().find_map(|p| {
+        let prefix = p.stream_prefix();
+        let rest = path.strip_prefix(prefix)?;
+        (rest.is_empty() || rest.starts_with('/')).then_some((p, prefix))
+    })
 }
 
 async fn accept_loop(listener: TcpListener, shared: Arc<SimShared>) {
@@ -343,6 +487,20 @@ async fn accept_loop(listener: TcpListener, shared: Arc<SimShared>) {
             let query = request.uri().query().unwrap_or("").to_string();
             match path.as_str() {
                 "/ws-api/v3" => crate::wsapi::serve(ws, shared, peer.ip(), &query).await,
+                "/ws-fapi/v1" => {
+                    crate::wsapi::serve_api(ws, shared, peer.ip(), &query, Frontend::Futures(Product::UsdM)).await
+                }
+                "/ws-dapi/v1" => {
+                    crate::wsapi::serve_api(ws, shared, peer.ip(), &query, Frontend::Futures(Product::CoinM)).await
+                }
+                p if futures_prefix(p).is_some() => {
+                    let (product, prefix) = futures_prefix(p).expect("checked");
+                    let path_and_query = request.uri().path_and_query().map(|pq| pq.as_str()).unwrap_or(p);
+                    let rest = &path_and_query[prefix.len()..];
+                    let rest =
+                        if rest.is_empty() || rest.starts_with('?') { format!("/ws{rest}") } else { rest.to_string() };
+                    crate::futures::streams::serve_futures_stream(ws, &rest, shared.futures(product)).await
+                }
                 p if p == "/ws" || p.starts_with("/ws/") || p == "/stream" => {
                     let path_and_query = request.uri().path_and_query().map(|pq| pq.as_str()).unwrap_or(p);
                     match &shared.config.flood {

@@ -155,6 +155,9 @@ pub fn event_json(ev: &UserEvent, sor: SorInfo) -> Value {
             "e": "balanceUpdate", "E": event_time, "a": asset, "d": fmt_dec(*delta), "T": clear_time,
         }),
         UserEvent::ListStatus(l) => list_status_event_json(l, l.transaction_time),
+        UserEvent::ExternalLock { event_time, asset, delta, transaction_time } => json!({
+            "e": "externalLockUpdate", "E": event_time, "a": asset, "d": fmt_dec(*delta), "T": transaction_time,
+        }),
     }
 }
 

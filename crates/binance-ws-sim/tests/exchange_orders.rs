@@ -270,3 +270,42 @@ fn adjust_balance_records_balance_update() {
     assert!(matches!(&ev[0].1, UserEvent::BalanceUpdate { asset, delta, .. } if asset == "ETH" && *delta == d("2.5")));
     assert!(matches!(&ev[1].1, UserEvent::AccountPosition { balances, .. } if balances[0].0 == "ETH"));
 }
+
+#[test]
+fn external_lock_moves_free_to_locked_and_back_with_its_event() {
+    let (mut ex, a, _) = setup();
+    ex.drain_user_events();
+    assert_eq!(ex.external_lock(a, "BTC", d("4"), 11).unwrap(), Balance { free: d("6"), locked: d("4") });
+    assert_eq!(ex.external_lock(a, "BTC", d("-1.5"), 12).unwrap(), Balance { free: d("7.5"), locked: d("2.5") });
+    // Short of free to lock, or of locked to release: refused, nothing changes, no event.
+    assert_eq!(rej(ex.external_lock(a, "BTC", d("8"), 13)).0, -2010);
+    assert_eq!(rej(ex.external_lock(a, "BTC", d("-3"), 13)).0, -2010);
+    assert_eq!(ex.balance(a, "BTC"), Balance { free: d("7.5"), locked: d("2.5") });
+    let ev = ex.drain_user_events();
+    assert_eq!(ev.len(), 4, "{ev:?}");
+    assert!(matches!(&ev[0].1, UserEvent::ExternalLock { asset, delta, transaction_time: 11, .. }
+        if asset == "BTC" && *delta == d("4")));
+    assert!(matches!(&ev[1].1, UserEvent::AccountPosition { balances, .. }
+        if balances == &[("BTC".to_string(), Balance { free: d("6"), locked: d("4") })]));
+    assert!(matches!(&ev[2].1, UserEvent::ExternalLock { delta, .. } if *delta == d("-1.5")));
+}
+
+#[test]
+fn the_new_report_of_a_gtc_limit_order_says_it_is_on_the_book() {
+    let (mut ex, a, b) = setup();
+    ex.drain_user_events();
+    ex.place_order(a, NewOrder::limit("BTCUSDT", Side::Sell, d("0.5"), d("30000")), 1).unwrap();
+    ex.place_order(b, NewOrder::market("BTCUSDT", Side::Buy, d("0.1")), 2).unwrap();
+    let new_reports: Vec<(OrderType, bool, Option<u64>)> = ex
+        .drain_user_events()
+        .into_iter()
+        .filter_map(|(_, e)| match e {
+            UserEvent::Execution(r) if r.exec_type == ExecType::New => {
+                Some((r.order.order_type, r.order.is_working, r.order.working_time))
+            }
+            _ => None,
+        })
+        .collect();
+    // user-data-stream.md's NEW example: a LIMIT GTC order, "w": true with its working time "W".
+    assert_eq!(new_reports, [(OrderType::Limit, true, Some(1)), (OrderType::Market, false, Some(2))]);
+}

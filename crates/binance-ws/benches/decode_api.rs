@@ -16,7 +16,7 @@
 //! (`--- paired ---`): those ratios are the figures to quote. `-- --paired-only [NAME]` skips criterion.
 
 use binance_ws::api::{decode_reply, RateLimitUsage};
-use binance_ws::spot::{ExchangeInfo, OrderBook, OrderResponse, ServerTime};
+use binance_ws::spot::{DepthSnapshot, ExchangeInfo, OrderResponse, ServerTime};
 use criterion::{black_box, criterion_group, BenchmarkId, Criterion, Throughput};
 use std::time::Instant;
 
@@ -159,7 +159,7 @@ fn bench_one<T: DeserializeOwned + PartialEq + std::fmt::Debug>(c: &mut Criterio
 
 fn decode(c: &mut Criterion) {
     bench_one::<ServerTime>(c, "time", &time_frame());
-    bench_one::<OrderBook>(c, "depth100", &depth_frame());
+    bench_one::<DepthSnapshot>(c, "depth100", &depth_frame());
     bench_one::<OrderResponse>(c, "order_place_full", &order_full_frame());
     bench_one::<ExchangeInfo>(c, "exchange_info3", &exchange_info_frame());
 }
@@ -225,7 +225,7 @@ fn paired<T: DeserializeOwned>(name: &str, frame: &[u8]) {
 fn paired_all() {
     println!("--- paired (alternating blocks, medians of 31 rounds; ratios are medians of per-round ratios) ---");
     paired::<ServerTime>("time", &time_frame());
-    paired::<OrderBook>("depth100", &depth_frame());
+    paired::<DepthSnapshot>("depth100", &depth_frame());
     paired::<OrderResponse>("order_place_full", &order_full_frame());
     paired::<ExchangeInfo>("exchange_info3", &exchange_info_frame());
 }

@@ -39,7 +39,19 @@ impl Env {
         }
     }
 
-    /// The market stream base URL of a product (raw streams go under `/ws`, combined under `/stream`).
+    /// The market stream base URL of a product (raw streams go under `/ws`, combined under `/stream`;
+    /// USD-M's split routes under `/public` and `/market`, its user data under `/private`).
+    ///
+    /// A local exchange serves all three products on one port: spot streams at its base URL, USD-M
+    /// under `/fstream` and COIN-M under `/dstream`.
+    ///
+    /// ```
+    /// use binance_ws::env::{Env, Product};
+    /// let local = Env::Local("ws://127.0.0.1:9443".into());
+    /// assert_eq!(local.stream_base(Product::Spot), "ws://127.0.0.1:9443");
+    /// assert_eq!(local.stream_base(Product::UsdM), "ws://127.0.0.1:9443/fstream");
+    /// assert_eq!(local.stream_base(Product::CoinM), "ws://127.0.0.1:9443/dstream");
+    /// ```
     pub fn stream_base(&self, product: Product) -> String {
         match (self, product) {
             (Env::Mainnet, Product::Spot) => "wss://stream.binance.com:9443".into(),
@@ -48,7 +60,8 @@ impl Env {
             (Env::Testnet, Product::UsdM) => "wss://stream.binancefuture.com".into(),
             (Env::Mainnet, Product::CoinM) => "wss://dstream.binance.com".into(),
             (Env::Testnet, Product::CoinM) => "wss://dstream.binancefuture.com".into(),
-            (Env::Local(base), _) | (Env::Custom(base), _) => base.trim_end_matches('/').to_string(),
+            (Env::Local(base), p) => format!("{}{}", base.trim_end_matches('/'), local_stream_path(p)),
+            (Env::Custom(base), _) => base.trim_end_matches('/').to_string(),
         }
     }
 }
@@ -61,6 +74,15 @@ fn api_path(product: Product) -> &'static str {
     }
 }
 
+/// Where a local exchange serves each product's streams (one port for all three).
+fn local_stream_path(product: Product) -> &'static str {
+    match product {
+        Product::Spot => "",
+        Product::UsdM => "/fstream",
+        Product::CoinM => "/dstream",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,6 +92,20 @@ mod tests {
         let env = Env::Local("ws://127.0.0.1:9443/".into());
         assert_eq!(env.api_url(Product::Spot), "ws://127.0.0.1:9443/ws-api/v3");
         assert_eq!(env.api_url(Product::UsdM), "ws://127.0.0.1:9443/ws-fapi/v1");
+        assert_eq!(env.api_url(Product::CoinM), "ws://127.0.0.1:9443/ws-dapi/v1");
         assert_eq!(Env::Mainnet.api_url(Product::Spot), "wss://ws-api.binance.com:443/ws-api/v3");
+    }
+
+    #[test]
+    fn local_streams_share_one_port_with_a_prefix_per_futures_product() {
+        let env = Env::Local("ws://127.0.0.1:9443/".into());
+        assert_eq!(env.stream_base(Product::Spot), "ws://127.0.0.1:9443");
+        assert_eq!(env.stream_base(Product::UsdM), "ws://127.0.0.1:9443/fstream");
+        assert_eq!(env.stream_base(Product::CoinM), "ws://127.0.0.1:9443/dstream");
+        // A custom URL is taken as it is, for every product.
+        let custom = Env::Custom("ws://h:1/x/".into());
+        assert_eq!(custom.stream_base(Product::UsdM), "ws://h:1/x");
+        assert_eq!(Env::Mainnet.stream_base(Product::UsdM), "wss://fstream.binance.com");
+        assert_eq!(Env::Testnet.stream_base(Product::CoinM), "wss://dstream.binancefuture.com");
     }
 }

@@ -275,7 +275,7 @@ fn decoded_values_are_exact() {
     let status: binance_ws::model::OrderStatus = serde_json::from_str(r#""SOMETHING_NEW""#).unwrap();
     assert_eq!(status, binance_ws::model::OrderStatus::Unknown);
 
-    let book: OrderBook =
+    let book: DepthSnapshot =
         serde_json::from_str(r#"{"lastUpdateId":5,"bids":[["0.01379900","3.43200000"]],"asks":[]}"#).unwrap();
     assert_eq!(book.bids[0].price.to_string(), "0.01379900");
     assert_eq!(book.bids[0].qty.to_string(), "3.43200000");

@@ -113,6 +113,9 @@ pub async fn run(args: ApiArgs, global: &Global) -> anyhow::Result<i32> {
         .await
         .with_context(|| format!("connecting to {url}"))?;
     let result: Value = api.request(&args.method, params, security).await?;
+    if global.quiet {
+        return Ok(0);
+    }
     if global.json {
         style::out(&serde_json::to_string(&result)?);
     } else {

@@ -4,7 +4,7 @@ use clap::{Args, Parser, Subcommand};
 
 /// bws: Binance WebSocket API and streams from the command line, with a local exchange built in.
 #[derive(Parser, Debug)]
-#[command(version, about, long_about = None, propagate_version = true)]
+#[command(version, about, long_about = None, propagate_version = true, after_help = crate::exit::EXIT_CODES)]
 pub struct Cli {
     /// More logging on stderr (-v info, -vv debug); or set BWS_LOG.
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
@@ -33,6 +33,9 @@ pub struct Global {
     /// Print JSON lines instead of tables.
     #[arg(long, global = true)]
     pub json: bool,
+    /// Print nothing but errors; the exit code tells the outcome.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -49,6 +52,22 @@ pub enum Command {
     ///
     /// Example: bws api depth symbol=BTCUSDT limit=5
     Api(ApiArgs),
+    /// Follow market streams: events as an aligned table or JSON lines.
+    Stream(crate::stream_cmd::StreamArgs),
+    /// Place, cancel and query spot orders; refused orders are never sent.
+    Order(crate::order_cmd::OrderArgs),
+    /// Follow the account's user data events (orders, balances).
+    UserData(crate::user_data_cmd::UserDataArgs),
+    /// Binance DEX streams, one-off or long-lived.
+    Dex(crate::dex_cmd::DexArgs),
+    /// Check every part of an endpoint; the exit code is the number of failed checks.
+    Diagnose(crate::diagnose::DiagnoseArgs),
+    /// Record raw stream frames with their receive times to a zstd-compressed file.
+    Record(crate::record_cmd::RecordArgs),
+    /// Replay a recording through the stream decoder and print it like `bws stream`.
+    Replay(crate::replay_cmd::ReplayArgs),
+    /// A live order book view (price ladder, spread, update rate); `--once` for scripts.
+    Book(crate::book_cmd::BookArgs),
 }
 
 /// `bws demo`.

@@ -6,8 +6,21 @@ fn color() -> bool {
     std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
 }
 
+fn color_stderr() -> bool {
+    std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
+}
+
 fn paint(code: &str, text: &str) -> String {
     if color() {
+        format!("\x1b[{code}m{text}\x1b[0m")
+    } else {
+        text.to_string()
+    }
+}
+
+/// Like [`paint`], for text written to stderr (coloured only when stderr is a terminal).
+fn paint_err(code: &str, text: &str) -> String {
+    if color_stderr() {
         format!("\x1b[{code}m{text}\x1b[0m")
     } else {
         text.to_string()
@@ -22,6 +35,11 @@ pub fn green(text: &str) -> String {
 /// Red text.
 pub fn red(text: &str) -> String {
     paint("31", text)
+}
+
+/// Yellow text.
+pub fn yellow(text: &str) -> String {
+    paint("33", text)
 }
 
 /// Bold text.
@@ -54,22 +72,36 @@ pub fn ok(text: &str) {
     out(&format!("  {} {text}", green("✔")));
 }
 
+/// A progress or status line on stderr (nothing when quiet), so that stdout keeps only the data.
+pub fn status(quiet: bool, text: &str) {
+    if !quiet {
+        eprintln!("{}", paint_err("2", text));
+    }
+}
+
 /// The error line printed for a failed command.
 pub fn error_line(e: &anyhow::Error) {
-    let mut line = format!("{} {e}", red("error:"));
+    let mut line = format!("{e}");
     for cause in e.chain().skip(1) {
         line.push_str(&format!(": {cause}"));
     }
-    eprintln!("{line}");
     let text = line.to_lowercase();
-    let hint = if text.contains("connection") || text.contains("connect") {
-        Some("is the endpoint reachable? try --env local to use the built-in exchange")
+    let hint = if text.contains("not sent:") || text.contains("refused before sending") {
+        Some("nothing was sent; fix the order and run the command again")
     } else if text.contains("credentials") || text.contains("api key") {
-        Some("pass --api-key with --secret-key or --private-key, or set BINANCE_API_KEY")
+        Some("pass --api-key with --secret-key or --private-key, set BINANCE_API_KEY, or put them in a .env file")
+    } else if text.contains("connection") || text.contains("connect") {
+        Some("is the endpoint reachable? try --env local to use the built-in exchange")
     } else {
         None
     };
+    error_with_hint(&line, hint);
+}
+
+/// One error line on stderr and, when there is one, a hint line.
+pub fn error_with_hint(message: &str, hint: Option<&str>) {
+    eprintln!("{} {message}", paint_err("31", "error:"));
     if let Some(hint) = hint {
-        eprintln!("{} {hint}", dim("hint:"));
+        eprintln!("{} {hint}", paint_err("2", "hint:"));
     }
 }

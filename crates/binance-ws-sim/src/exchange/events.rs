@@ -158,4 +158,7 @@ pub enum UserEvent {
     BalanceUpdate { event_time: u64, asset: String, delta: Decimal, clear_time: u64 },
     /// `listStatus`.
     ListStatus(ListStatus),
+    /// `externalLockUpdate`: `delta` moved from free to locked (negative: back) by a system outside spot
+    /// trading, such as margin collateral.
+    ExternalLock { event_time: u64, asset: String, delta: Decimal, transaction_time: u64 },
 }

@@ -5,7 +5,7 @@
 //! (execution reports, balances, list statuses) drained by the callers.
 
 pub mod account;
-mod book;
+pub(crate) mod book;
 mod cancel;
 pub mod config;
 pub mod events;
@@ -262,6 +262,35 @@ impl Exchange {
         Ok(self.accounts.balance(account, asset))
     }
 
+    /// Locks `delta` of `asset` for a system outside spot trading (negative `delta`: releases it), as when
+    /// the balance backs margin collateral (user-data-stream.md, "External Lock Update"). Fails, changing
+    /// nothing, when free (or, to release, locked) is short. Subscribers get `externalLockUpdate` and
+    /// `outboundAccountPosition`.
+    pub fn external_lock(
+        &mut self,
+        account: AccountId,
+        asset: &str,
+        delta: Decimal,
+        now: u64,
+    ) -> Result<Balance, Reject> {
+        self.begin(now);
+        self.accounts.get(account)?;
+        if delta >= Decimal::ZERO {
+            self.accounts.lock(account, asset, delta)?;
+        } else {
+            if self.accounts.balance(account, asset).locked < -delta {
+                return Err(Reject::insufficient());
+            }
+            self.accounts.unlock(account, asset, -delta);
+        }
+        self.user_out.push((
+            account,
+            UserEvent::ExternalLock { event_time: now, asset: asset.to_string(), delta, transaction_time: now },
+        ));
+        self.end();
+        Ok(self.accounts.balance(account, asset))
+    }
+
     /// An account's balances (every asset it ever held).
     pub fn balances(&self, account: AccountId) -> Result<Vec<(String, Balance)>, Reject> {
         Ok(self.accounts.get(account)?.balances.iter().map(|(a, b)| (a.clone(), *b)).collect())
@@ -458,7 +487,16 @@ impl Exchange {
     }
 
     pub(crate) fn report(&mut self, id: u64, exec_type: ExecType, x: Exec) {
-        let Some(order) = self.orders.get(&id).cloned() else { return };
+        let Some(mut order) = self.orders.get(&id).cloned() else { return };
+        // A GTC limit order is on the book from its acceptance (user-data-stream.md's NEW example: LIMIT GTC
+        // with "w": true and a working time), although the engine matches it before it rests.
+        if exec_type == ExecType::New
+            && order.working_time.is_some()
+            && order.time_in_force == TimeInForce::Gtc
+            && matches!(order.order_type, OrderType::Limit | OrderType::LimitMaker)
+        {
+            order.is_working = true;
+        }
         let execution_id = self.next_execution_id;
         self.next_execution_id += 1;
         let report = ExecutionReport {

@@ -69,6 +69,7 @@ macro_rules! wire_enum {
         }
     };
 }
+pub(crate) use wire_enum;
 
 wire_enum!(/// Order side.
     Side { Buy = "BUY", Sell = "SELL" });

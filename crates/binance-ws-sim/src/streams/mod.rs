@@ -7,11 +7,14 @@
 //!   5 messages/s limit, frames for events and for clock ticks.
 //! * [`server`]: [`StreamHub`] (market state + event broadcast) and [`serve_stream_connection`].
 
+pub mod control;
 pub mod name;
 pub mod payload;
 pub mod server;
 pub mod session;
 
 pub use name::{parse_stream_name, StreamKind, TickerWindow};
-pub use server::{now_ms, serve_stream_connection, StreamHub, StreamServerConfig};
+pub use server::{
+    now_ms, serve_session, serve_stream_connection, Hub, HubState, StreamConn, StreamHub, StreamServerConfig,
+};
 pub use session::{CloseReason, PathError, SessionConfig, StreamSession};

@@ -10,7 +10,7 @@ use tokio::sync::{broadcast, watch};
 use tokio::time::{Instant, MissedTickBehavior};
 use tokio_websockets::{CloseCode, Message, WebSocketStream};
 
-use super::session::{SessionConfig, StreamSession};
+use super::session::{CloseReason, SessionConfig, StreamSession};
 use crate::exchange::events::MarketEvent;
 use crate::faults::ConnFault;
 use crate::market::MarketState;
@@ -45,37 +45,65 @@ impl Default for StreamServerConfig {
     }
 }
 
-struct HubInner {
-    state: Arc<Mutex<MarketState>>,
-    tx: broadcast::Sender<Arc<MarketEvent>>,
+/// Market state a hub keeps up to date from the events it broadcasts.
+pub trait HubState: Send + 'static {
+    /// What the hub broadcasts.
+    type Event: Send + Sync + 'static;
+    /// Applies one event.
+    fn apply(&mut self, ev: &Self::Event);
+    /// Called once after each batch of events (one engine operation).
+    fn end_batch(&mut self) {}
+}
+
+impl HubState for MarketState {
+    type Event = MarketEvent;
+    fn apply(&mut self, ev: &MarketEvent) {
+        MarketState::apply(self, ev);
+    }
+    fn end_batch(&mut self) {
+        self.seal_aggregates();
+    }
+}
+
+struct HubInner<St: HubState> {
+    state: Arc<Mutex<St>>,
+    tx: broadcast::Sender<Arc<St::Event>>,
     shutdown: watch::Sender<u64>,
-    /// Bumped by [`StreamHub::drop_connections`]: every open connection ends without a close frame.
+    /// Bumped by [`Hub::drop_connections`]: every open connection ends without a close frame.
     faults: broadcast::Sender<ConnFault>,
     cfg: StreamServerConfig,
 }
 
-/// What every stream connection shares: the market state and the feed of market events.
-#[derive(Clone)]
-pub struct StreamHub {
-    inner: Arc<HubInner>,
+/// What every stream connection of one market shares: the market state and the feed of its events.
+pub struct Hub<St: HubState> {
+    inner: Arc<HubInner<St>>,
 }
 
-impl StreamHub {
+impl<St: HubState> Clone for Hub<St> {
+    fn clone(&self) -> Self {
+        Hub { inner: self.inner.clone() }
+    }
+}
+
+/// The spot market's hub.
+pub type StreamHub = Hub<MarketState>;
+
+impl<St: HubState> Hub<St> {
     /// A hub over `state` with the default configuration.
-    pub fn new(state: MarketState) -> StreamHub {
-        StreamHub::with_config(state, StreamServerConfig::default())
+    pub fn new(state: St) -> Hub<St> {
+        Hub::with_config(state, StreamServerConfig::default())
     }
 
     /// A hub with explicit timings and limits.
-    pub fn with_config(state: MarketState, cfg: StreamServerConfig) -> StreamHub {
+    pub fn with_config(state: St, cfg: StreamServerConfig) -> Hub<St> {
         let (tx, _) = broadcast::channel(cfg.event_buffer.max(1));
         let (shutdown, _) = watch::channel(0);
         let (faults, _) = broadcast::channel(64);
-        StreamHub { inner: Arc::new(HubInner { state: Arc::new(Mutex::new(state)), tx, shutdown, faults, cfg }) }
+        Hub { inner: Arc::new(HubInner { state: Arc::new(Mutex::new(state)), tx, shutdown, faults, cfg }) }
     }
 
     /// The shared market state (also read by the WebSocket API's market-data methods).
-    pub fn state(&self) -> Arc<Mutex<MarketState>> {
+    pub fn state(&self) -> Arc<Mutex<St>> {
         self.inner.state.clone()
     }
 
@@ -84,15 +112,15 @@ impl StreamHub {
         &self.inner.cfg
     }
 
-    /// Applies a batch of events (one engine operation, e.g. one taker order) to the market state, seals its
-    /// aggregate trades and broadcasts the events to every connection, in order. The state lock is held while
-    /// broadcasting, so concurrent publishers cannot reorder events.
-    pub fn publish(&self, events: Vec<MarketEvent>) {
+    /// Applies a batch of events (one engine operation, e.g. one taker order) to the market state, ends the batch
+    /// (sealing aggregate trades) and broadcasts the events to every connection, in order. The state lock is held
+    /// while broadcasting, so concurrent publishers cannot reorder events.
+    pub fn publish(&self, events: Vec<St::Event>) {
         let mut st = self.inner.state.lock();
         for ev in &events {
             st.apply(ev);
         }
-        st.seal_aggregates();
+        st.end_batch();
         for ev in events {
             let _ = self.inner.tx.send(Arc::new(ev));
         }
@@ -122,6 +150,42 @@ impl StreamHub {
     }
 }
 
+/// One stream connection's logic without the socket, as the connection loop drives it.
+pub trait StreamConn<St: HubState>: Send {
+    /// Counts one incoming message; an error closes the connection with that code and reason.
+    fn on_incoming(&mut self, now_ms: u64) -> Result<(), CloseReason>;
+    /// Answers a text frame (a control message).
+    fn on_text(&mut self, text: &str, now_ms: u64) -> String;
+    /// Frames for one broadcast event; `state` already contains it.
+    fn frames_for(&mut self, ev: &St::Event, state: &St, now_ms: u64) -> Vec<String>;
+    /// Frames of the time-driven streams due at `now_ms` (called every `tick_interval`).
+    fn on_tick(&mut self, state: &St, now_ms: u64) -> Vec<String>;
+    /// The `serverShutdown` frame.
+    fn shutdown_frame(&self, now_ms: u64) -> String;
+    /// Checked after every tick: `Some` closes the connection (after the tick's frames are sent).
+    fn closing(&mut self, _now_ms: u64) -> Option<CloseReason> {
+        None
+    }
+}
+
+impl StreamConn<MarketState> for StreamSession {
+    fn on_incoming(&mut self, now_ms: u64) -> Result<(), CloseReason> {
+        StreamSession::on_incoming(self, now_ms)
+    }
+    fn on_text(&mut self, text: &str, now_ms: u64) -> String {
+        StreamSession::on_text(self, text, now_ms)
+    }
+    fn frames_for(&mut self, ev: &MarketEvent, state: &MarketState, now_ms: u64) -> Vec<String> {
+        StreamSession::frames_for(self, ev, state, now_ms)
+    }
+    fn on_tick(&mut self, state: &MarketState, now_ms: u64) -> Vec<String> {
+        StreamSession::on_tick(self, state, now_ms)
+    }
+    fn shutdown_frame(&self, now_ms: u64) -> String {
+        StreamSession::shutdown_frame(self, now_ms)
+    }
+}
+
 /// Milliseconds since the epoch.
 pub fn now_ms() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
@@ -138,7 +202,11 @@ fn truncate(s: &str, max: usize) -> &str {
     &s[..i]
 }
 
-async fn close<S: AsyncRead + AsyncWrite + Unpin>(ws: &mut WebSocketStream<S>, code: CloseCode, reason: &str) {
+pub(crate) async fn close<S: AsyncRead + AsyncWrite + Unpin>(
+    ws: &mut WebSocketStream<S>,
+    code: CloseCode,
+    reason: &str,
+) {
     let _ = ws.send(Message::close(Some(code), truncate(reason, 123))).await;
     // Wait (briefly) for the peer's close frame so that the close handshake completes.
     let _ = tokio::time::timeout(Duration::from_secs(2), async { while let Some(Ok(_)) = ws.next().await {} }).await;
@@ -184,20 +252,30 @@ pub async fn serve_stream_connection<S: AsyncRead + AsyncWrite + Unpin + Send>(
     path_and_query: &str,
     hub: StreamHub,
 ) {
-    let cfg = hub.inner.cfg.clone();
-    // Subscribe to the feed first so that nothing published from here on is missed.
-    let mut rx = hub.inner.tx.subscribe();
-    let mut shutdown_rx = hub.inner.shutdown.subscribe();
-    let mut fault_rx = hub.inner.faults.subscribe();
-    // Set by a SkipDepthUpdate fault: the next depth diff frame is not sent.
-    let mut skip_depth = false;
-    let mut session = match StreamSession::from_path(path_and_query, cfg.session.clone(), now_ms()) {
+    let session = match StreamSession::from_path(path_and_query, hub.inner.cfg.session.clone(), now_ms()) {
         Ok(s) => s,
         Err(e) => {
             close(&mut ws, CloseCode::POLICY_VIOLATION, &e.to_string()).await;
             return;
         }
     };
+    serve_session(ws, session, hub).await;
+}
+
+/// Serves one stream connection with an already built session until it closes: the loop of
+/// [`serve_stream_connection`] for any market.
+pub async fn serve_session<S, St, C>(mut ws: WebSocketStream<S>, mut session: C, hub: Hub<St>)
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send,
+    St: HubState,
+    C: StreamConn<St>,
+{
+    let cfg = hub.inner.cfg.clone();
+    let mut rx = hub.inner.tx.subscribe();
+    let mut shutdown_rx = hub.inner.shutdown.subscribe();
+    let mut fault_rx = hub.inner.faults.subscribe();
+    // Set by a SkipDepthUpdate fault: the next depth diff frame is not sent.
+    let mut skip_depth = false;
     let started = Instant::now();
     let mut tick = tokio::time::interval(cfg.tick_interval);
     tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
@@ -269,6 +347,11 @@ pub async fn serve_stream_connection<S: AsyncRead + AsyncWrite + Unpin + Send>(
                     session.on_tick(&st, now_ms())
                 };
                 if send_all(&mut ws, skip_one_depth(frames, &mut skip_depth)).await.is_err() {
+                    return;
+                }
+                if let Some(c) = session.closing(now_ms()) {
+                    let code = CloseCode::try_from(c.code).unwrap_or(CloseCode::NORMAL_CLOSURE);
+                    close(&mut ws, code, &c.reason).await;
                     return;
                 }
                 if let Some(sent) = &awaiting {

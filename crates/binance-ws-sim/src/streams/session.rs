@@ -1,17 +1,17 @@
 //! One stream connection without the socket: subscriptions, properties, control messages, the incoming
 //! message limit, and the frames each market event or clock tick produces.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use rust_decimal::Decimal;
-use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::control::{handle_control, parse_conn_url, IncomingLimiter, Subscriptions};
 use super::name::{parse_stream_name, StreamKind};
 use super::payload;
 use crate::exchange::events::{DepthDiff, MarketEvent, Trade};
-use crate::market::MarketState;
+use crate::market::{AggTrade, Kline, KlineSeries, MarketState, SymbolMarket};
 
 /// Limits of one connection.
 #[derive(Debug, Clone)]
@@ -112,21 +112,6 @@ impl Sub {
     }
 }
 
-#[derive(Deserialize)]
-#[allow(clippy::upper_case_acronyms, non_camel_case_types)]
-enum Method {
-    SUBSCRIBE,
-    UNSUBSCRIBE,
-    LIST_SUBSCRIPTIONS,
-    SET_PROPERTY,
-    GET_PROPERTY,
-}
-
-#[derive(Deserialize)]
-struct Request {
-    method: Method,
-}
-
 /// The state of one market stream connection.
 #[derive(Debug)]
 pub struct StreamSession {
@@ -134,90 +119,52 @@ pub struct StreamSession {
     subs: Vec<Sub>,
     combined: bool,
     time_unit: u64,
-    incoming: VecDeque<u64>,
+    incoming: IncomingLimiter,
 }
 
-fn percent_decode(s: &str) -> String {
-    fn hex(b: u8) -> Option<u8> {
-        (b as char).to_digit(16).map(|d| d as u8)
+impl Subscriptions for StreamSession {
+    type Sub = StreamKind;
+    fn parse(&self, name: &str, _now_ms: u64) -> Option<StreamKind> {
+        parse_stream_name(name)
     }
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
-                out.push(h * 16 + l);
-                i += 3;
-                continue;
-            }
+    fn names(&self) -> Vec<String> {
+        self.subscriptions()
+    }
+    fn add(&mut self, subs: Vec<(String, StreamKind)>, now_ms: u64) {
+        for (n, k) in subs {
+            self.subs.push(Sub::new(n, k, now_ms));
         }
-        out.push(b[i]);
-        i += 1;
     }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn error_reply(code: i64, msg: &str, id: &Value) -> String {
-    json!({"error": {"code": code, "msg": msg}, "id": id}).to_string()
-}
-
-fn ok_reply(result: Value, id: &Value) -> String {
-    json!({"result": result, "id": id}).to_string()
-}
-
-/// The `id` forms the docs accept: a 64-bit integer, an alphanumeric string of at most 36 characters, `null`.
-fn valid_id(id: &Value) -> bool {
-    match id {
-        Value::Null => true,
-        Value::Number(n) => n.is_i64() || n.is_u64(),
-        Value::String(s) => s.len() <= 36 && s.bytes().all(|b| b.is_ascii_alphanumeric()),
-        _ => false,
+    fn remove(&mut self, names: &[String]) {
+        self.subs.retain(|s| !names.contains(&s.name));
+    }
+    fn combined(&self) -> bool {
+        self.combined
+    }
+    fn set_combined(&mut self, combined: bool) {
+        self.combined = combined;
+    }
+    fn max_streams(&self) -> usize {
+        self.cfg.max_streams
     }
 }
 
 impl StreamSession {
     /// A session with no streams; `combined` wraps payloads as `{"stream":..,"data":..}`.
     pub fn new(combined: bool, cfg: SessionConfig) -> StreamSession {
-        StreamSession { cfg, subs: Vec::new(), combined, time_unit: 1, incoming: VecDeque::new() }
+        StreamSession { cfg, subs: Vec::new(), combined, time_unit: 1, incoming: IncomingLimiter::default() }
     }
 
     /// A session for a connection URL: `/ws`, `/ws/<s1>/<s2>` (raw) or `/stream?streams=<s1>/<s2>` (combined),
     /// each optionally with `timeUnit=MICROSECOND`.
     pub fn from_path(path_and_query: &str, cfg: SessionConfig, now_ms: u64) -> Result<StreamSession, PathError> {
-        let (path, query) = path_and_query.split_once('?').unwrap_or((path_and_query, ""));
-        let mut query_streams = None;
-        let mut time_unit = 1;
-        for kv in query.split('&').filter(|s| !s.is_empty()) {
-            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
-            match k {
-                "streams" => query_streams = Some(percent_decode(v)),
-                "timeUnit" => {
-                    time_unit = match v {
-                        "MICROSECOND" | "microsecond" => 1000,
-                        "MILLISECOND" | "millisecond" => 1,
-                        _ => return Err(PathError::InvalidTimeUnit(v.to_string())),
-                    }
-                }
-                _ => {}
-            }
-        }
-        let path = path.trim_end_matches('/');
-        let (combined, names) = if path == "/ws" {
-            (false, String::new())
-        } else if let Some(rest) = path.strip_prefix("/ws/") {
-            (false, percent_decode(rest))
-        } else if path == "/stream" {
-            (true, query_streams.unwrap_or_default())
-        } else {
-            return Err(PathError::UnknownPath(path.to_string()));
-        };
-        let mut s = StreamSession::new(combined, cfg);
-        s.time_unit = time_unit;
+        let url = parse_conn_url(path_and_query)?;
+        let mut s = StreamSession::new(url.combined, cfg);
+        s.time_unit = url.time_unit;
         let mut kinds = Vec::new();
-        for n in names.split('/').filter(|n| !n.is_empty()) {
-            let k = parse_stream_name(n).ok_or_else(|| PathError::InvalidStream(n.to_string()))?;
-            kinds.push((n.to_string(), k));
+        for n in url.names {
+            let k = parse_stream_name(&n).ok_or_else(|| PathError::InvalidStream(n.clone()))?;
+            kinds.push((n, k));
         }
         for (n, k) in kinds {
             if !s.subs.iter().any(|x| x.name == n) {
@@ -243,102 +190,13 @@ impl StreamSession {
     /// Counts one incoming message (text or binary frame, ping or pong). More than the limit within a
     /// rolling second means the connection must be closed with this reason (code 1008).
     pub fn on_incoming(&mut self, now_ms: u64) -> Result<(), CloseReason> {
-        while self.incoming.front().is_some_and(|t| t + 1000 <= now_ms) {
-            self.incoming.pop_front();
-        }
-        self.incoming.push_back(now_ms);
-        if self.incoming.len() > self.cfg.max_incoming_per_sec {
-            return Err(CloseReason { code: 1008, reason: "Too many messages".into() });
-        }
-        Ok(())
+        self.incoming.count(now_ms, self.cfg.max_incoming_per_sec)
     }
 
     /// Handles a control message (SUBSCRIBE, UNSUBSCRIBE, LIST_SUBSCRIPTIONS, SET_PROPERTY, GET_PROPERTY) and
     /// returns the reply. Does not count the message: call [`Self::on_incoming`] for that.
     pub fn on_text(&mut self, text: &str, now_ms: u64) -> String {
-        let v: Value = match serde_json::from_str(text) {
-            Ok(v) => v,
-            Err(e) => return error_reply(3, &format!("Invalid JSON: {e}"), &Value::Null),
-        };
-        let req: Request = match serde_json::from_str(text) {
-            Ok(r) => r,
-            Err(e) => {
-                let id = v.get("id").filter(|i| valid_id(i)).cloned().unwrap_or(Value::Null);
-                return error_reply(2, &format!("Invalid request: {e}"), &id);
-            }
-        };
-        let id = match v.get("id") {
-            Some(id) if valid_id(id) => id.clone(),
-            _ => return error_reply(2, "Invalid request: request ID must be an unsigned integer", &Value::Null),
-        };
-        let params = v.get("params");
-        match req.method {
-            Method::SUBSCRIBE | Method::UNSUBSCRIBE => {
-                let list = match params {
-                    None | Some(Value::Null) => Vec::new(),
-                    Some(Value::Array(a)) => a.clone(),
-                    Some(_) => return error_reply(2, "Invalid request: invalid stream", &id),
-                };
-                let mut parsed = Vec::with_capacity(list.len());
-                for p in &list {
-                    let Some(n) = p.as_str() else { return error_reply(2, "Invalid request: invalid stream", &id) };
-                    let Some(k) = parse_stream_name(n) else {
-                        return error_reply(2, "Invalid request: invalid stream", &id);
-                    };
-                    parsed.push((n.to_string(), k));
-                }
-                if matches!(req.method, Method::SUBSCRIBE) {
-                    let mut new: Vec<(String, StreamKind)> = Vec::new();
-                    for (n, k) in parsed {
-                        if !self.subs.iter().any(|s| s.name == n) && !new.iter().any(|(x, _)| *x == n) {
-                            new.push((n, k));
-                        }
-                    }
-                    if self.subs.len() + new.len() > self.cfg.max_streams {
-                        return error_reply(2, "Invalid request: too many streams", &id);
-                    }
-                    for (n, k) in new {
-                        self.subs.push(Sub::new(n, k, now_ms));
-                    }
-                } else {
-                    self.subs.retain(|s| !parsed.iter().any(|(n, _)| *n == s.name));
-                }
-                ok_reply(Value::Null, &id)
-            }
-            Method::LIST_SUBSCRIPTIONS => {
-                if matches!(params, Some(Value::Array(a)) if !a.is_empty()) {
-                    return error_reply(2, "Invalid request: too many parameters", &id);
-                }
-                ok_reply(json!(self.subscriptions()), &id)
-            }
-            Method::SET_PROPERTY | Method::GET_PROPERTY => {
-                let set = matches!(req.method, Method::SET_PROPERTY);
-                let empty = Vec::new();
-                let list = match params {
-                    Some(Value::Array(a)) => a,
-                    _ => &empty,
-                };
-                if list.len() > if set { 2 } else { 1 } {
-                    return error_reply(2, "Invalid request: too many parameters", &id);
-                }
-                let Some(name) = list.first().and_then(Value::as_str) else {
-                    return error_reply(2, "Invalid request: property name must be a string", &id);
-                };
-                if name != "combined" {
-                    return error_reply(0, "Unknown property", &id);
-                }
-                if !set {
-                    return ok_reply(json!(self.combined), &id);
-                }
-                match list.get(1) {
-                    Some(Value::Bool(b)) => {
-                        self.combined = *b;
-                        ok_reply(Value::Null, &id)
-                    }
-                    _ => error_reply(1, "Invalid value type: expected Boolean", &id),
-                }
-            }
-        }
+        handle_control(self, text, now_ms)
     }
 
     fn wrap(&self, name: &str, data: Value) -> String {
@@ -398,37 +256,10 @@ impl StreamSession {
     fn aggs_done(&self, st: &mut SubState, t: &Trade, state: &MarketState, now_ms: u64) -> Vec<Value> {
         let SubState::Agg(last_sent) = st else { return Vec::new() };
         let Some(m) = state.symbol(&t.symbol) else { return Vec::new() };
-        let floor = match *last_sent {
-            Some(id) => id,
-            None => match m.agg_containing(t.id) {
-                Some(a) => a.id.saturating_sub(1),
-                None => return Vec::new(),
-            },
-        };
-        let mut done: Vec<_> = m
-            .agg_trades()
-            .iter()
-            .rev()
-            .take_while(|a| a.id > floor)
-            .filter(|a| a.sealed && a.last_trade_id <= t.id)
-            .collect();
-        done.reverse();
-        // Only a contiguous run of ids may be marked sent.
-        let mut out = Vec::new();
-        let mut next = floor + 1;
-        for a in done {
-            if a.id != next {
-                break;
-            }
-            out.push(payload::agg_trade(&t.symbol, a, now_ms, self.time_unit));
-            next += 1;
-        }
-        if next > floor + 1 {
-            *last_sent = Some(next - 1);
-        } else if last_sent.is_none() {
-            *last_sent = Some(floor);
-        }
-        out
+        new_aggregates(last_sent, t, m)
+            .into_iter()
+            .map(|a| payload::agg_trade(&t.symbol, a, now_ms, self.time_unit))
+            .collect()
     }
 
     /// Frames of the time-driven streams that are due at `now_ms`: merged depth diffs, partial depth, klines,
@@ -457,16 +288,8 @@ impl StreamSession {
                     let Some(series) = state.symbol(symbol).and_then(|m| m.klines(*interval, *offset_ms)) else {
                         continue;
                     };
-                    let mut bars: Vec<_> =
-                        series.bars().iter().rev().take_while(|b| b.open_time >= *emit_from).collect();
-                    bars.reverse();
-                    for b in bars {
-                        if b.close_time < now_ms {
-                            push(payload::kline(symbol, *interval, b, true, now_ms, tu));
-                            *emit_from = b.open_time + 1;
-                        } else if b.open_time <= now_ms {
-                            push(payload::kline(symbol, *interval, b, false, now_ms, tu));
-                        }
+                    for (b, closed) in due_bars(series, emit_from, now_ms) {
+                        push(payload::kline(symbol, *interval, b, closed, now_ms, tu));
                     }
                 }
                 (StreamKind::MiniTicker { symbol }, SubState::Seen(seen))
@@ -550,4 +373,57 @@ fn ticker_payload(
     }
     seen.insert(symbol.to_string(), fingerprint);
     Some(v)
+}
+
+/// Sealed aggregate trades of `m` up to trade `t` that a subscription has not sent yet (a contiguous run of ids
+/// after `last_sent`, which is advanced past them).
+pub(crate) fn new_aggregates<'a>(last_sent: &mut Option<u64>, t: &Trade, m: &'a SymbolMarket) -> Vec<&'a AggTrade> {
+    let floor = match *last_sent {
+        Some(id) => id,
+        None => match m.agg_containing(t.id) {
+            Some(a) => a.id.saturating_sub(1),
+            None => return Vec::new(),
+        },
+    };
+    let mut done: Vec<&AggTrade> = m
+        .agg_trades()
+        .iter()
+        .rev()
+        .take_while(|a| a.id > floor)
+        .filter(|a| a.sealed && a.last_trade_id <= t.id)
+        .collect();
+    done.reverse();
+    // Only a contiguous run of ids may be marked sent.
+    let mut out = Vec::new();
+    let mut next = floor + 1;
+    for a in done {
+        if a.id != next {
+            break;
+        }
+        out.push(a);
+        next += 1;
+    }
+    if next > floor + 1 {
+        *last_sent = Some(next - 1);
+    } else if last_sent.is_none() {
+        *last_sent = Some(floor);
+    }
+    out
+}
+
+/// The bars of a kline subscription due at `now_ms`: each closed bar once (then `emit_from` moves past it) and
+/// the open bar every time, with whether the bar is closed.
+pub(crate) fn due_bars<'a>(series: &'a KlineSeries, emit_from: &mut u64, now_ms: u64) -> Vec<(&'a Kline, bool)> {
+    let mut bars: Vec<&Kline> = series.bars().iter().rev().take_while(|b| b.open_time >= *emit_from).collect();
+    bars.reverse();
+    let mut out = Vec::new();
+    for b in bars {
+        if b.close_time < now_ms {
+            out.push((b, true));
+            *emit_from = b.open_time + 1;
+        } else if b.open_time <= now_ms {
+            out.push((b, false));
+        }
+    }
+    out
 }

@@ -8,7 +8,7 @@ mod general;
 mod market;
 mod order_count;
 mod params;
-mod security;
+pub(crate) mod security;
 mod session;
 mod trade;
 mod user_stream;
@@ -201,8 +201,51 @@ fn reply(id: &Value, outcome: Result<Value, ApiErr>, limits: Option<Value>) -> S
     out.to_string()
 }
 
-/// Serves one WebSocket API connection until it closes.
-pub async fn serve<S>(mut ws: WebSocketStream<S>, sim: Arc<SimShared>, ip: IpAddr, query: &str)
+/// Which WebSocket API a connection speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Frontend {
+    /// `/ws-api/v3`.
+    Spot,
+    /// `/ws-fapi/v1` or `/ws-dapi/v1`.
+    Futures(crate::futures::Product),
+}
+
+impl Frontend {
+    fn handle(self, sim: &SimShared, session: &mut Session, text: &str) -> String {
+        match self {
+            Frontend::Spot => handle_text(sim, session, text),
+            Frontend::Futures(p) => crate::futures::wsapi::handle_text(sim, p, session, text),
+        }
+    }
+
+    /// Charges the handshake's weight (spot: 2; futures: 5, "WebSocket handshake attempt costs 5 weight").
+    fn charge_handshake(self, sim: &SimShared, ip: IpAddr) {
+        let now = sim.clock.now_ms();
+        let _ = match self {
+            Frontend::Spot => sim.weights.lock().charge(ip, 2, now),
+            Frontend::Futures(p) => sim.futures(p).weights.lock().charge(ip, 5, now),
+        };
+    }
+
+    /// (ping interval, pong timeout).
+    fn keepalive(self, sim: &SimShared) -> (std::time::Duration, std::time::Duration) {
+        match self {
+            Frontend::Spot => (sim.config.ping_interval, sim.config.pong_timeout),
+            Frontend::Futures(_) => (sim.config.futures.api_ping_interval, sim.config.futures.api_pong_timeout),
+        }
+    }
+}
+
+/// Serves one Spot WebSocket API connection until it closes.
+pub async fn serve<S>(ws: WebSocketStream<S>, sim: Arc<SimShared>, ip: IpAddr, query: &str)
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    serve_api(ws, sim, ip, query, Frontend::Spot).await
+}
+
+/// Serves one WebSocket API connection of `frontend` until it closes.
+pub async fn serve_api<S>(mut ws: WebSocketStream<S>, sim: Arc<SimShared>, ip: IpAddr, query: &str, frontend: Frontend)
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
@@ -214,8 +257,7 @@ where
         logged_on: None,
         return_rate_limits: !query.split('&').any(|kv| kv == "returnRateLimits=false"),
     };
-    // Connecting costs 2 weight.
-    let _ = sim.weights.lock().charge(ip, 2, sim.clock.now_ms());
+    frontend.charge_handshake(&sim, ip);
     // User data events for this connection; unregistered (closing the queue) on overflow or when it ends.
     let (events_tx, mut events) = tokio::sync::mpsc::channel(sim.config.user_stream_buffer.max(1));
     sim.user_streams.lock().register(conn_id, events_tx);
@@ -224,8 +266,9 @@ where
     let frame_budget = sim.faults.frame_budget();
     let mut frames_sent: u64 = 0;
     let cfg = &sim.config;
+    let (ping_interval, pong_timeout) = frontend.keepalive(&sim);
     let close_at = Instant::now() + cfg.connection_lifetime;
-    let mut next_ping = Instant::now() + cfg.ping_interval;
+    let mut next_ping = Instant::now() + ping_interval;
     let mut pong_deadline: Option<Instant> = None;
     // Replies wait here while a reply-delay fault is in force, so that other faults can still strike.
     let mut outbox: VecDeque<(Instant, String)> = VecDeque::new();
@@ -252,7 +295,7 @@ where
                 } else if msg.is_close() {
                     return;
                 } else if let Some(text) = msg.as_text() {
-                    let out = handle_text(&sim, &mut session, text);
+                    let out = frontend.handle(&sim, &mut session, text);
                     let at = Instant::now() + sim.faults.reply_delay().unwrap_or_default();
                     outbox.push_back((at, out));
                 } else if msg.is_ping() {
@@ -284,7 +327,7 @@ where
                             },
                         }
                     }
-                    next_ping = Instant::now() + cfg.ping_interval;
+                    next_ping = Instant::now() + ping_interval;
                 }
                 Ok(ConnFault::Malformed) => {
                     sim.faults.record(conn_id, "sent a malformed frame".into());
@@ -300,8 +343,8 @@ where
             },
             _ = sleep_until(next_ping) => {
                 if ws.send(Message::ping("sim")).await.is_err() { return; }
-                next_ping = Instant::now() + cfg.ping_interval;
-                pong_deadline.get_or_insert(Instant::now() + cfg.pong_timeout);
+                next_ping = Instant::now() + ping_interval;
+                pong_deadline.get_or_insert(Instant::now() + pong_timeout);
             }
             _ = sleep_until(pong_at) => {
                 let _ = ws.send(Message::close(Some(tokio_websockets::CloseCode::POLICY_VIOLATION), "Pong timeout")).await;

@@ -18,6 +18,7 @@ use super::frame::{build, uses_session};
 use super::inflight::{expire_requests, Claim, InFlight, Pending};
 use super::writer::{Queued, Writer};
 use super::{changes_state, Params, RateLimits, Security};
+use crate::env::Product;
 use crate::error::ApiError;
 use crate::transport::{ConnectionEvent, TransportConfig};
 use crate::{Credentials, Error, Result};
@@ -80,6 +81,8 @@ pub(crate) struct Reply {
 /// State shared by the handles and the connection task.
 pub(crate) struct Shared {
     pub url: String,
+    /// Which API this is: decides how the server clock is read (spot `time`, futures `session.status`).
+    pub product: Product,
     pub credentials: Option<Credentials>,
     pub config: ApiConfig,
     pub pending: Mutex<InFlight>,
@@ -92,6 +95,8 @@ pub(crate) struct Shared {
     pub time_offset_ms: AtomicI64,
     pub logged_on: AtomicBool,
     pub events: broadcast::Sender<ApiEvent>,
+    /// Spot user data subscriptions made with `Api::user_data`: routing and restoring (crate::user_data).
+    pub user_data: crate::user_data::SessionSubscriptions,
 }
 
 impl Shared {
@@ -105,6 +110,9 @@ impl Shared {
     }
 
     pub fn publish(&self, event: ApiEvent) {
+        if let ApiEvent::Connection(change) = &event {
+            self.user_data.on_connection(change);
+        }
         // No receiver is fine: events are optional to consume.
         let _ = self.events.send(event);
     }
@@ -152,10 +160,22 @@ impl ApiClient {
     /// Connects to `url` (for example `Env::api_url(Product::Spot)`), logs on when the key allows it and
     /// measures the server-time offset. Fails if the first connection cannot be made.
     pub async fn connect(url: &str, credentials: Option<Credentials>, config: ApiConfig) -> Result<Self> {
+        Self::connect_product(url, credentials, config, Product::Spot).await
+    }
+
+    /// Like [`ApiClient::connect`] for a futures endpoint (`Product::UsdM`, `Product::CoinM`), whose
+    /// server clock is read from `session.status` (the futures APIs have no `time` method).
+    pub async fn connect_product(
+        url: &str,
+        credentials: Option<Credentials>,
+        config: ApiConfig,
+        product: Product,
+    ) -> Result<Self> {
         let ws = crate::transport::connect(url, config.transport.connect_timeout).await?;
         let (events, _) = broadcast::channel(config.event_capacity.max(16));
         let shared = Arc::new(Shared {
             url: url.to_string(),
+            product,
             credentials,
             config,
             pending: Mutex::new(InFlight::default()),
@@ -166,6 +186,7 @@ impl ApiClient {
             time_offset_ms: AtomicI64::new(0),
             logged_on: AtomicBool::new(false),
             events,
+            user_data: Default::default(),
         });
         let (commands, rx) = mpsc::channel(64);
         let task = tokio::spawn(run_connection(shared.clone(), ws, rx));
@@ -232,6 +253,11 @@ impl ApiClient {
         self.shared.events.subscribe()
     }
 
+    /// The user data subscriptions of this connection (crate::user_data).
+    pub(crate) fn session_subscriptions(&self) -> &crate::user_data::SessionSubscriptions {
+        &self.shared.user_data
+    }
+
     /// The credentials this client signs with, if any.
     pub fn credentials(&self) -> Option<&Credentials> {
         self.shared.credentials.as_ref()
@@ -247,15 +273,20 @@ impl ApiClient {
         self.shared.time_offset_ms.load(Ordering::Relaxed)
     }
 
-    /// Measures the server-time offset with the `time` method and applies it to every later `timestamp`.
+    /// Measures the server-time offset and applies it to every later `timestamp`: with `time` on spot,
+    /// with `session.status` (which carries `serverTime`) on the futures APIs.
     pub async fn sync_time(&self) -> Result<i64> {
         #[derive(serde::Deserialize)]
         struct Time {
             #[serde(rename = "serverTime")]
             server_time: i64,
         }
+        let method = match self.shared.product {
+            Product::Spot => "time",
+            Product::UsdM | Product::CoinM => "session.status",
+        };
         let before = Shared::now_ms() as i64;
-        let t: Time = self.request("time", Params::new(), Security::None).await?;
+        let t: Time = self.request(method, Params::new(), Security::None).await?;
         let after = Shared::now_ms() as i64;
         let offset = t.server_time - (before + after) / 2;
         self.shared.time_offset_ms.store(offset, Ordering::Relaxed);

@@ -210,7 +210,7 @@ impl Conn {
                                 CloseKind::Retry => Exit::Lost(format!("server closed ({code}: {reason})")),
                             };
                         } else if msg.is_text() {
-                            if let Some(reason) = self.on_frame(msg.into_payload().into()) {
+                            if let Some(reason) = self.on_frame(msg.into_payload().into(), self.generation) {
                                 rotate_reason = Some(reason);
                             }
                         }
@@ -230,11 +230,14 @@ impl Conn {
                 },
                 old = next_old(&mut self.old) => {
                     match old {
-                        Some(Ok(msg)) if msg.is_text() => { self.on_frame(msg.into_payload().into()); }
+                        Some(Ok(msg)) if msg.is_text() => {
+                            let generation = self.old.as_ref().map_or(self.generation, |o| o.generation);
+                            self.on_frame(msg.into_payload().into(), generation);
+                        }
                         Some(Ok(_)) => {}
                         _ => self.retire_old("old connection ended"),
                     }
-                    if self.old.as_ref().is_some_and(|o| !self.shared.pending.lock().owes(o.generation)) {
+                    if self.old.as_ref().is_some_and(|o| !self.owes(o.generation)) {
                         self.retire_old("all replies received");
                     }
                 }
@@ -357,13 +360,17 @@ impl Conn {
             until: Instant::now() + DRAIN_OLD,
         });
         tracing::info!(%reason, generation = self.generation, "API connection rotated");
-        self.shared.publish(ApiEvent::Connection(ConnectionEvent::Rotated { reason: reason.to_string() }));
+        self.shared.publish(ApiEvent::Connection(ConnectionEvent::Rotated {
+            reason: reason.to_string(),
+            generation: self.generation,
+        }));
         Ok(())
     }
 
     fn retire_old(&mut self, why: &str) {
         if let Some(old) = self.old.take() {
             self.fail_pending(old.generation, why);
+            self.shared.user_data.retired(old.generation);
             if let Some(sink) = old.sink {
                 if let Ok(mut ws) = old.stream.reunite(sink) {
                     tokio::spawn(async move {
@@ -372,6 +379,12 @@ impl Conn {
                 }
             }
         }
+    }
+
+    /// True while a request written on `generation` still waits for its reply, or a user data subscription
+    /// on it has not moved to the new connection yet.
+    fn owes(&self, generation: u64) -> bool {
+        self.shared.pending.lock().owes(generation) || self.shared.user_data.holds(generation)
     }
 
     /// Sends `session.logon` on connection `generation` when the key allows it; the reply flips `logged_on`.
@@ -397,8 +410,9 @@ impl Conn {
         sink.send(Message::text(frame)).await.map_err(|e| format!("logon send failed: {e}"))
     }
 
-    /// Routes one text frame. Returns a rotation reason when the server announced its shutdown.
-    fn on_frame(&mut self, frame: Bytes) -> Option<String> {
+    /// Routes one text frame that arrived on the socket of `generation`. Returns a rotation reason when the
+    /// server announced its shutdown.
+    fn on_frame(&mut self, frame: Bytes, generation: u64) -> Option<String> {
         let mut env = match Envelope::parse(&frame) {
             Ok(env) => env,
             Err(e) => {
@@ -410,11 +424,12 @@ impl Conn {
             self.shared.rate_limits.lock().update(limits);
         }
         if let Some(range) = env.event_range(&frame) {
-            let event = &frame[range];
+            let event = &frame[range.clone()];
             let kind = event_type(event).unwrap_or_default();
             if kind == "serverShutdown" {
                 return Some("server announced shutdown".into());
             }
+            self.shared.user_data.route(generation, env.subscription_id, frame.slice(range));
             let raw: Arc<str> = String::from_utf8_lossy(event).into();
             self.shared.publish(ApiEvent::UserData { subscription_id: env.subscription_id, event_type: kind, raw });
             return None;

@@ -2,16 +2,21 @@
 //! automatic signing, session logon and rate-limit tracking. Product modules (`spot`, ...) add typed calls.
 
 mod client;
+pub mod coinm;
 mod connection;
 mod envelope;
 mod frame;
+pub mod futures;
 mod inflight;
 mod ratelimit;
+pub(crate) mod request;
 pub mod spot;
+pub mod usdm;
 mod writer;
 
 pub use client::{ApiClient, ApiConfig, ApiEvent};
 pub use ratelimit::{RateLimitUsage, RateLimits};
+pub use request::{ApiHandle, ApiRequest, Call, OrderRef, Symbols};
 
 /// The parameters of a request. A sorted map, which is also the order the signature payload needs.
 pub type Params = serde_json::Map<String, serde_json::Value>;
@@ -25,6 +30,11 @@ pub fn decode_reply<T: serde::de::DeserializeOwned>(frame: &[u8]) -> crate::Resu
     let range = env.result_range(frame).ok_or_else(|| crate::Error::decode("response", "no `result`", frame))?;
     let body = &frame[range];
     serde_json::from_slice(body).map_err(|e| crate::Error::decode("response result", e, body))
+}
+
+/// The local clock, epoch ms (what `timestamp` starts from before the server offset is applied).
+pub(crate) fn client_now_ms() -> u64 {
+    client::Shared::now_ms()
 }
 
 /// How a request is authorized, from the method's security type in the docs.

@@ -5,6 +5,7 @@
 
 mod enums;
 mod filters;
+pub mod futures;
 
 pub use enums::*;
 pub use filters::*;

@@ -390,6 +390,11 @@ impl StreamsHandle {
         v
     }
 
+    /// The connection carrying `stream` (the `connection` of [`Notice`](super::Notice)s), if subscribed here.
+    pub async fn connection_of(&self, stream: &Stream) -> Option<usize> {
+        self.inner.table.lock().await.owner.get(stream.name().as_str()).copied()
+    }
+
     /// Number of connections opened.
     pub async fn connections(&self) -> usize {
         self.inner.table.lock().await.shards.len()

@@ -299,7 +299,7 @@ fn skip_ws(b: &[u8], mut i: usize) -> usize {
 }
 
 /// A string without escapes starting at `i` (which must be the opening quote): its text and the index after it.
-fn read_str(b: &[u8], i: usize) -> Option<(&str, usize)> {
+pub(crate) fn read_str(b: &[u8], i: usize) -> Option<(&str, usize)> {
     if b.get(i) != Some(&b'"') {
         return None;
     }
@@ -313,7 +313,7 @@ fn read_str(b: &[u8], i: usize) -> Option<(&str, usize)> {
 }
 
 /// The first key of a JSON object and the index where its value starts.
-fn first_key(b: &[u8]) -> Option<(&str, usize)> {
+pub(crate) fn first_key(b: &[u8]) -> Option<(&str, usize)> {
     let i = skip_ws(b, 0);
     if b.get(i) != Some(&b'{') {
         return None;
@@ -327,7 +327,7 @@ fn first_key(b: &[u8]) -> Option<(&str, usize)> {
 }
 
 /// `{"stream":"<name>","data":<payload>}` with `v` at the stream value: the name and the payload bytes.
-fn split_combined(b: &[u8], v: usize) -> Option<(&str, &[u8])> {
+pub(crate) fn split_combined(b: &[u8], v: usize) -> Option<(&str, &[u8])> {
     let (name, after) = read_str(b, v)?;
     let comma = skip_ws(b, after);
     if b.get(comma) != Some(&b',') {

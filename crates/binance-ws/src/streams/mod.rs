@@ -31,12 +31,12 @@
 
 mod client;
 mod conn;
-mod decode;
+pub(crate) mod decode;
 mod dispatch;
 mod event;
 mod limiter;
 mod name;
-mod queue;
+pub(crate) mod queue;
 
 pub use client::{Streams, StreamsConfig, StreamsHandle};
 pub use decode::{decode_frame, decode_payload, Backend, ControlError, ControlReply, Decoded};

@@ -1,4 +1,5 @@
 //! The bounded queue between the connection tasks and the consumer, and the raw-frame history.
+//! The queue is generic over what it holds ([`Queued`]) so that the futures user data stream uses it too.
 
 use std::collections::VecDeque;
 use std::task::{Context, Poll, Waker};
@@ -20,22 +21,39 @@ pub enum Overflow {
     Wait,
 }
 
-struct State {
-    items: VecDeque<Tagged>,
+/// An item of a [`Queue`]: notices are never dropped, and a count of dropped items is itself an item.
+pub(crate) trait Queued {
+    /// Connection notices (kept when the queue is full).
+    fn is_notice(&self) -> bool;
+    /// The item that reports `dropped` lost items.
+    fn lagged(dropped: u64) -> Self;
+}
+
+impl Queued for Tagged {
+    fn is_notice(&self) -> bool {
+        self.event.is_notice()
+    }
+    fn lagged(dropped: u64) -> Self {
+        Tagged { stream: None, event: MarketEvent::Notice(Notice::Lagged { dropped }) }
+    }
+}
+
+struct State<T> {
+    items: VecDeque<T>,
     dropped: u64,
     waker: Option<Waker>,
     closed: bool,
 }
 
-pub(crate) struct Queue {
-    state: Mutex<State>,
+pub(crate) struct Queue<T = Tagged> {
+    state: Mutex<State<T>>,
     capacity: usize,
     policy: Overflow,
     space: Notify,
 }
 
-impl Queue {
-    pub(crate) fn new(capacity: usize, policy: Overflow) -> Queue {
+impl<T: Queued> Queue<T> {
+    pub(crate) fn new(capacity: usize, policy: Overflow) -> Queue<T> {
         Queue {
             state: Mutex::new(State { items: VecDeque::new(), dropped: 0, waker: None, closed: false }),
             capacity: capacity.max(1),
@@ -45,8 +63,8 @@ impl Queue {
     }
 
     /// Adds an item; with [`Overflow::Wait`] waits for room (notices never wait).
-    pub(crate) async fn push(&self, item: Tagged) {
-        if self.policy == Overflow::Wait && !item.event.is_notice() {
+    pub(crate) async fn push(&self, item: T) {
+        if self.policy == Overflow::Wait && !item.is_notice() {
             loop {
                 let notified = self.space.notified();
                 tokio::pin!(notified);
@@ -64,15 +82,15 @@ impl Queue {
     }
 
     /// Adds an item at once, dropping the oldest event when full.
-    pub(crate) fn push_now(&self, item: Tagged) {
+    pub(crate) fn push_now(&self, item: T) {
         let waker = {
             let mut st = self.state.lock();
             if st.closed {
                 return;
             }
             // Notices may exceed the capacity a little; events never do.
-            while st.items.len() >= self.capacity && !(item.event.is_notice() && st.items.len() < self.capacity + 64) {
-                match st.items.iter().position(|t| !t.event.is_notice()) {
+            while st.items.len() >= self.capacity && !(item.is_notice() && st.items.len() < self.capacity + 64) {
+                match st.items.iter().position(|t| !t.is_notice()) {
                     Some(i) => {
                         st.items.remove(i);
                         st.dropped += 1;
@@ -90,15 +108,11 @@ impl Queue {
         }
     }
 
-    pub(crate) fn notice(&self, n: Notice) {
-        self.push_now(Tagged { stream: None, event: MarketEvent::Notice(n) });
-    }
-
-    pub(crate) fn poll_pop(&self, cx: &mut Context<'_>) -> Poll<Option<Tagged>> {
+    pub(crate) fn poll_pop(&self, cx: &mut Context<'_>) -> Poll<Option<T>> {
         let mut st = self.state.lock();
         if st.dropped > 0 {
             let dropped = std::mem::take(&mut st.dropped);
-            return Poll::Ready(Some(Tagged { stream: None, event: MarketEvent::Notice(Notice::Lagged { dropped }) }));
+            return Poll::Ready(Some(T::lagged(dropped)));
         }
         if let Some(item) = st.items.pop_front() {
             drop(st);
@@ -128,6 +142,12 @@ impl Queue {
         if let Some(w) = waker {
             w.wake();
         }
+    }
+}
+
+impl Queue<Tagged> {
+    pub(crate) fn notice(&self, n: Notice) {
+        self.push_now(Tagged { stream: None, event: MarketEvent::Notice(n) });
     }
 }
 

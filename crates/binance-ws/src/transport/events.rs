@@ -25,6 +25,8 @@ pub enum ConnectionEvent {
     Rotated {
         /// Why.
         reason: String,
+        /// The generation of the new connection.
+        generation: u64,
     },
     /// The connection is closed for good.
     Closed {

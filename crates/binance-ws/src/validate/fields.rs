@@ -10,9 +10,10 @@ use crate::api::Params;
 use crate::model::Side;
 
 /// Which API an order is for: the per-type rules differ.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Venue {
     /// Spot (`order.place` of the Spot WebSocket API).
+    #[default]
     Spot,
     /// USDⓈ-M futures.
     UsdM,
@@ -219,9 +220,22 @@ impl OrderFields {
         self.iceberg_qty.is_some_and(|q| q > Decimal::ZERO)
     }
 
-    /// Whether this is an "algo" order (`STOP_LOSS`, `STOP_LOSS_LIMIT`, `TAKE_PROFIT`, `TAKE_PROFIT_LIMIT`).
+    /// Whether this is an "algo" order: spot `STOP_LOSS`, `STOP_LOSS_LIMIT`, `TAKE_PROFIT`,
+    /// `TAKE_PROFIT_LIMIT`; futures conditional orders (`STOP`, `STOP_MARKET`, `TAKE_PROFIT`,
+    /// `TAKE_PROFIT_MARKET`, `TRAILING_STOP_MARKET`), which count against `MAX_NUM_ALGO_ORDERS`.
     pub fn is_algo(&self) -> bool {
-        matches!(self.order_type.as_str(), "STOP_LOSS" | "STOP_LOSS_LIMIT" | "TAKE_PROFIT" | "TAKE_PROFIT_LIMIT")
+        match self.venue {
+            Venue::Spot => {
+                matches!(
+                    self.order_type.as_str(),
+                    "STOP_LOSS" | "STOP_LOSS_LIMIT" | "TAKE_PROFIT" | "TAKE_PROFIT_LIMIT"
+                )
+            }
+            Venue::UsdM | Venue::CoinM => matches!(
+                self.order_type.as_str(),
+                "STOP" | "STOP_MARKET" | "TAKE_PROFIT" | "TAKE_PROFIT_MARKET" | "TRAILING_STOP_MARKET"
+            ),
+        }
     }
 }
 

@@ -12,6 +12,10 @@
 //!   account data (an average price, open order counts, a position) take it from an optional
 //!   [`Context`] and are skipped without it.
 //!
+//! The futures APIs ([`usdm::Api`](crate::usdm::Api), [`coinm::Api`](crate::coinm::Api)) run both before
+//! `order.place` and `order.modify` ([`check_futures_request`]), with symbol rules the caller sets
+//! (futures `exchangeInfo` is served by the REST API only).
+//!
 //! [`spot::Api`](crate::spot::Api) runs both before `order.place`, `order.test`,
 //! `order.cancelReplace`, `sor.order.*` and `orderList.place.*` (see [`Api::validator`](crate::spot::Api::validator),
 //! [`Api::load_rules`](crate::spot::Api::load_rules)); `Api::call` (untyped) is never checked.
@@ -68,12 +72,14 @@
 
 mod error;
 mod fields;
+mod futures;
 mod order;
 mod request;
 mod rules;
 
 pub use error::ValidationError;
 pub use fields::{OrderFields, Venue};
+pub use futures::{check_futures_request, check_futures_request_all};
 pub use order::{check_recv_window, MAX_GOOD_TILL_DATE, MAX_PEG_OFFSET_VALUE, MAX_RECV_WINDOW_MS, MIN_STRATEGY_TYPE};
 pub use request::Validator;
 pub use rules::{Context, ExchangeRules, OpenCounts, TradingRules};

@@ -263,8 +263,10 @@ fn futures(c: &mut Check<'_>, ctx: &Context) {
     if needs_qty && o.quantity.is_none() {
         c.missing("quantity", "a quantity");
     }
+    // priceMatch NONE is no price match (the docs' order.modify example sends it with a price).
+    let price_match = o.price_match.as_deref().filter(|m| *m != "NONE");
     if needs_price {
-        match (o.price, &o.price_match) {
+        match (o.price, price_match) {
             (None, None) => c.missing("price", "price or priceMatch"),
             (Some(p), Some(_)) => {
                 c.refuse("price", Some(p), "cannot be sent together with priceMatch", "either price or priceMatch")
@@ -345,10 +347,10 @@ fn futures(c: &mut Check<'_>, ctx: &Context) {
     if o.price_protect == Some(true) && !needs_stop {
         c.not_used("priceProtect", Some(true), "STOP, STOP_MARKET, TAKE_PROFIT or TAKE_PROFIT_MARKET");
     }
-    if let Some(m) = &o.price_match {
+    if let Some(m) = price_match {
         if !needs_price {
             c.not_used("priceMatch", Some(m), "LIMIT, STOP or TAKE_PROFIT");
-        } else if !PRICE_MATCH.contains(&m.as_str()) {
+        } else if !PRICE_MATCH.contains(&m) {
             c.refuse("priceMatch", Some(m), "is not a price match mode", PRICE_MATCH.join(", "));
         }
     }

@@ -245,6 +245,8 @@ pub struct Validator {
 
 #[derive(Default)]
 struct Inner {
+    /// Which API's rules apply (spot unless built with [`Validator::new`]).
+    venue: Venue,
     disabled: AtomicBool,
     rules: RwLock<ExchangeRules>,
     contexts: RwLock<HashMap<String, Context>>,
@@ -253,6 +255,7 @@ struct Inner {
 impl std::fmt::Debug for Validator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Validator")
+            .field("venue", &self.inner.venue)
             .field("enabled", &self.is_enabled())
             .field("symbols", &self.inner.rules.read().len())
             .finish()
@@ -260,6 +263,16 @@ impl std::fmt::Debug for Validator {
 }
 
 impl Validator {
+    /// Checks for the requests of `venue`'s API (on, with no symbol rules yet). `Default` is spot.
+    pub fn new(venue: Venue) -> Self {
+        Validator { inner: Arc::new(Inner { venue, ..Inner::default() }) }
+    }
+
+    /// Which API's rules apply.
+    pub fn venue(&self) -> Venue {
+        self.inner.venue
+    }
+
     /// Whether requests are checked before sending (default: yes).
     pub fn is_enabled(&self) -> bool {
         !self.inner.disabled.load(Ordering::Relaxed)
@@ -296,13 +309,20 @@ impl Validator {
         if !self.is_enabled() {
             return Ok(());
         }
-        let ctx = params
+        let mut ctx = params
             .get("symbol")
             .and_then(|s| s.as_str())
             .and_then(|s| self.inner.contexts.read().get(s).cloned())
             .unwrap_or_default();
         let rules = self.inner.rules.read();
-        check_request(Some(&rules), method, params, &ctx).map_err(Into::into)
+        match self.inner.venue {
+            Venue::Spot => check_request(Some(&rules), method, params, &ctx).map_err(Into::into),
+            venue => {
+                // goodTillDate must lie more than 600 s ahead: of the local clock unless the context says.
+                ctx.now_ms = ctx.now_ms.or_else(|| Some(crate::api::client_now_ms()));
+                super::check_futures_request(Some(&rules), venue, method, params, &ctx).map_err(Into::into)
+            }
+        }
     }
 }
 

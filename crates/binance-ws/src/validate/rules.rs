@@ -436,6 +436,10 @@ fn notional(o: &OrderFields, ctx: &Context) -> Option<(Decimal, bool)> {
         "LIMIT" | "LIMIT_MAKER" | "STOP_LOSS_LIMIT" | "TAKE_PROFIT_LIMIT" => {
             o.price.zip(o.quantity).and_then(|(p, q)| p.checked_mul(q)).map(|v| (v, false))
         }
+        // Futures STOP and TAKE_PROFIT are limit orders once triggered.
+        "STOP" | "TAKE_PROFIT" if o.venue != Venue::Spot => {
+            o.price.zip(o.quantity).and_then(|(p, q)| p.checked_mul(q)).map(|v| (v, false))
+        }
         _ => None,
     }
 }

@@ -8,6 +8,8 @@ use super::{requests, OrderRef};
 use crate::model::RateLimitCount;
 
 requests! {
+    api: crate::api::spot::Api;
+
     /// Account information: balances, commissions, permissions.
     account_status => AccountStatus("account.status", Signed) -> AccountInfo {
         opt omit_zero_balances: val bool = "omitZeroBalances"; "Only non-zero balances (default false).",

@@ -5,6 +5,8 @@ use super::{requests, Symbols};
 use crate::model::SymbolStatus;
 
 requests! {
+    api: crate::api::spot::Api;
+
     /// Tests connectivity.
     ping => Ping("ping", None) -> Empty {}
 

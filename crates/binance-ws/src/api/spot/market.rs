@@ -1,15 +1,17 @@
 //! Market data requests: order book, trades, klines, average price, tickers, reference price.
 
 use super::models::{
-    AggTrade, AvgPrice, BlockTrade, BookTicker, Kline, OneOrMany, OrderBook, PriceTicker, ReferencePrice,
+    AggTrade, AvgPrice, BlockTrade, BookTicker, DepthSnapshot, Kline, OneOrMany, PriceTicker, ReferencePrice,
     ReferencePriceCalculation, Ticker24hr, TickerType, Trade, WindowTicker,
 };
 use super::{requests, Symbols};
 use crate::model::{Interval, SymbolStatus};
 
 requests! {
+    api: crate::api::spot::Api;
+
     /// The current order book (limited depth).
-    depth => Depth("depth", None) -> OrderBook {
+    depth => Depth("depth", None) -> DepthSnapshot {
         req symbol: into String = "symbol"; "Symbol.",
         opt limit: val u32 = "limit"; "Levels per side; default 100, maximum 5000.",
         opt symbol_status: val SymbolStatus = "symbolStatus"; "Fail with -1220 unless the symbol has this status.",

@@ -256,7 +256,7 @@ pub struct PriceRangeRule {
 /// `depth`: an order book snapshot.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct OrderBook {
+pub struct DepthSnapshot {
     /// Last update id included (to join with the diff depth stream).
     pub last_update_id: u64,
     /// Bids, best (highest) first.

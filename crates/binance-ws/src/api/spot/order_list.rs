@@ -570,6 +570,8 @@ impl Api {
 }
 
 requests! {
+    api: crate::api::spot::Api;
+
     /// Places an OCO in the deprecated form (`LIMIT_MAKER` plus `STOP_LOSS`/`STOP_LOSS_LIMIT`);
     /// prefer [`Api::place_oco`]. Either `stop_price` or `trailing_delta` (or both) is needed.
     place_oco_legacy => OcoOrderListLegacy("orderList.place", Signed) -> OrderListResponse {

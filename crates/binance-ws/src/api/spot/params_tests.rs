@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
 use super::*;
+use crate::model::*;
 
 fn d(s: &str) -> Decimal {
     Decimal::from_str(s).unwrap()

@@ -5,6 +5,8 @@ use super::models::SessionStatus;
 use super::requests;
 
 requests! {
+    api: crate::api::spot::Api;
+
     /// Authenticates the connection with the client's API key (Ed25519 keys only); later
     /// signed requests then need no `apiKey`/`signature`. The engine adds `apiKey`,
     /// `timestamp` and `signature`.

@@ -580,6 +580,8 @@ impl Api {
 }
 
 requests! {
+    api: crate::api::spot::Api;
+
     /// Cancels an active order, by `orderId` ([`OrderRef::Id`]) or `origClientOrderId`
     /// ([`OrderRef::ClientId`]). Canceling an order of an order list cancels the whole list.
     cancel_order => CancelOrder("order.cancel", Signed) -> CancelResult {

@@ -4,6 +4,8 @@ use super::models::{Empty, Subscription};
 use super::requests;
 
 requests! {
+    api: crate::api::spot::Api;
+
     /// Subscribes to the logged-on account's user data stream. Needs a session authenticated
     /// with `session.logon` (Ed25519 key); sends no parameters.
     user_data_stream_subscribe => UserDataStreamSubscribe("userDataStream.subscribe", None) -> Subscription {}

@@ -1,0 +1,220 @@
+//! Shared by the futures_* tests: a quiet local exchange, a signed futures API client (the raw client of
+//! `wsapi_support`), a raw stream client for market and listenKey connections, and order helpers.
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use binance_ws_sim::config::{
+    DEFAULT_ED25519_API_KEY, DEFAULT_ED25519_PRIVATE_PEM, DEFAULT_HMAC_API_KEY, DEFAULT_HMAC_SECRET,
+};
+use binance_ws_sim::futures::Product;
+use binance_ws_sim::{Sim, SimConfig};
+use futures::{SinkExt, StreamExt};
+use rust_decimal::Decimal;
+use serde_json::{json, Value};
+use tokio::net::TcpStream;
+use tokio_websockets::{ClientBuilder, MaybeTlsStream, Message, WebSocketStream};
+
+use crate::wsapi_support::{Client, Signer};
+
+pub const USDM: Product = Product::UsdM;
+pub const COINM: Product = Product::CoinM;
+
+pub fn d(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+/// A quiet exchange (no simulated traders) with the default accounts.
+pub async fn quiet() -> Sim {
+    Sim::start(SimConfig { activity: None, ..Default::default() }).await.expect("local exchange starts")
+}
+
+/// A quiet exchange with a changed configuration.
+pub async fn quiet_with(f: impl FnOnce(&mut SimConfig)) -> Sim {
+    let mut cfg = SimConfig { activity: None, ..Default::default() };
+    f(&mut cfg);
+    Sim::start(cfg).await.expect("local exchange starts")
+}
+
+/// The HMAC account's signer (the docs' example key).
+pub fn hmac() -> Signer {
+    Signer::hmac(DEFAULT_HMAC_API_KEY, DEFAULT_HMAC_SECRET)
+}
+
+/// The Ed25519 account's signer.
+pub fn ed25519() -> Signer {
+    Signer::ed25519(DEFAULT_ED25519_API_KEY, DEFAULT_ED25519_PRIVATE_PEM)
+}
+
+/// A futures API connection signing as `signer`.
+pub async fn api(sim: &Sim, product: Product, signer: Signer) -> Client {
+    Client::with_signer(&sim.futures_api_url(product), signer).await
+}
+
+/// The result of a successful reply.
+pub fn ok(reply: &Value) -> Value {
+    assert_eq!(reply["status"], 200, "expected success, got {reply}");
+    reply["result"].clone()
+}
+
+/// Asserts an error reply with this status and code.
+pub fn err(reply: &Value, status: u64, code: i64) {
+    assert_eq!(reply["status"], status, "{reply}");
+    assert_eq!(reply["error"]["code"], code, "{reply}");
+}
+
+/// order.place with `params`; returns the whole reply.
+pub async fn place(c: &mut Client, params: Value) -> Value {
+    c.signed("order.place", params).await
+}
+
+/// order.place that must succeed; returns its result.
+pub async fn placed(c: &mut Client, params: Value) -> Value {
+    ok(&place(c, params).await)
+}
+
+/// A resting LIMIT GTC order.
+pub async fn limit(c: &mut Client, symbol: &str, side: &str, qty: &str, price: &str) -> Value {
+    placed(
+        c,
+        json!({"symbol": symbol, "side": side, "type": "LIMIT", "timeInForce": "GTC", "quantity": qty,
+                     "price": price, "newOrderRespType": "RESULT"}),
+    )
+    .await
+}
+
+/// A MARKET order with the final result.
+pub async fn market(c: &mut Client, symbol: &str, side: &str, qty: &str) -> Value {
+    placed(c, json!({"symbol": symbol, "side": side, "type": "MARKET", "quantity": qty, "newOrderRespType": "RESULT"}))
+        .await
+}
+
+/// order.status of an order id.
+pub async fn status(c: &mut Client, symbol: &str, order_id: &Value) -> Value {
+    ok(&c.signed("order.status", json!({"symbol": symbol, "orderId": order_id})).await)
+}
+
+/// A raw stream connection.
+pub struct StreamClient {
+    ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    next_id: u64,
+}
+
+impl StreamClient {
+    pub async fn connect(url: &str) -> StreamClient {
+        let (ws, _) = ClientBuilder::new().uri(url).unwrap().connect().await.expect("stream connects");
+        StreamClient { ws, next_id: 0 }
+    }
+
+    /// The next JSON text frame within `wait`; None on timeout or close.
+    pub async fn next(&mut self, wait: Duration) -> Option<Value> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            let msg = tokio::time::timeout(left, self.ws.next()).await.ok()??.ok()?;
+            if msg.is_close() {
+                return None;
+            }
+            if let Some(t) = msg.as_text() {
+                return Some(serde_json::from_str(t).expect("JSON frame"));
+            }
+        }
+    }
+
+    /// The next frame whose `e` (or, for arrays, first element's `e`) is `event`, skipping others.
+    pub async fn next_event(&mut self, event: &str, wait: Duration) -> Option<Value> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            let v = self.next(left).await?;
+            let data = if v.get("data").is_some() { &v["data"] } else { &v };
+            let e = if data.is_array() { &data[0]["e"] } else { &data["e"] };
+            if e == event {
+                return Some(v);
+            }
+        }
+    }
+
+    /// Frames until none arrives for `quiet`.
+    pub async fn drain(&mut self, quiet: Duration) -> Vec<Value> {
+        let mut out = Vec::new();
+        while let Some(v) = self.next(quiet).await {
+            out.push(v);
+        }
+        out
+    }
+
+    /// Sends a control message and returns the reply with the same id (other frames are skipped).
+    pub async fn control(&mut self, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        let mut req = json!({"method": method, "id": id});
+        if !params.is_null() {
+            req["params"] = params;
+        }
+        self.ws.send(Message::text(req.to_string())).await.expect("sent");
+        loop {
+            let v = self.next(Duration::from_secs(5)).await.expect("a reply");
+            if v["id"] == json!(id) {
+                return v;
+            }
+        }
+    }
+
+    /// The next JSON frame, or the close code when the server closes (Err(None) on timeout).
+    pub async fn read(&mut self, wait: Duration) -> Result<Value, Option<u16>> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            match tokio::time::timeout(left, self.ws.next()).await {
+                Err(_) => return Err(None),
+                Ok(None) | Ok(Some(Err(_))) => return Err(Some(0)),
+                Ok(Some(Ok(m))) if m.is_close() => return Err(m.as_close().map(|(c, _)| c.into())),
+                Ok(Some(Ok(m))) => {
+                    if let Some(t) = m.as_text() {
+                        return Ok(serde_json::from_str(t).expect("JSON frame"));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Sends a raw text frame.
+    pub async fn send(&mut self, text: &str) -> bool {
+        self.ws.send(Message::text(text.to_string())).await.is_ok()
+    }
+
+    /// Waits for the server to close; returns the close code.
+    pub async fn closed(&mut self, wait: Duration) -> Option<u16> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            match tokio::time::timeout(left, self.ws.next()).await {
+                Err(_) => return None,
+                Ok(None) | Ok(Some(Err(_))) => return Some(0),
+                Ok(Some(Ok(m))) if m.is_close() => return m.as_close().map(|(c, _)| c.into()),
+                Ok(Some(Ok(_))) => {}
+            }
+        }
+    }
+}
+
+/// userDataStream.start for the client's key; returns the listenKey.
+pub async fn listen_key(c: &mut Client) -> String {
+    let key = c.signer.as_ref().expect("signer").api_key().to_string();
+    let r = c.request("userDataStream.start", json!({"apiKey": key})).await;
+    ok(&r)["listenKey"].as_str().expect("listenKey").to_string()
+}
+
+/// A listenKey connection of `product`.
+pub async fn user_stream(sim: &Sim, product: Product, key: &str) -> StreamClient {
+    StreamClient::connect(&format!("{}/ws/{key}", sim.futures_stream_url(product))).await
+}
+
+/// User data events until none arrives for `quiet`, as their `e` and payload.
+pub async fn events(s: &mut StreamClient, quiet: Duration) -> Vec<Value> {
+    s.drain(quiet).await
+}
+
+pub const SHORT: Duration = Duration::from_millis(400);
+pub const LONG: Duration = Duration::from_secs(5);

@@ -1,0 +1,13 @@
+//! The built `bws` binary against the local exchange, one module per command: what each prints on success,
+//! and its exit code and message on failure. (One test binary for all, to keep link times down.)
+
+mod book;
+mod common;
+mod credentials;
+mod dex;
+mod diagnose;
+mod help;
+mod order;
+mod record_replay;
+mod stream;
+mod user_data;
