@@ -1,5 +1,6 @@
 //! The API client handle: builds and signs requests, registers them in the in-flight map, writes
-//! them on the socket itself and waits for the reply, which the connection task routes back.
+//! them on the socket itself and waits for the reply, reading the socket itself while it waits
+//! (`reader.rs`); whoever reads routes every reply to its waiter.
 
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
@@ -16,6 +17,8 @@ use tokio_websockets::Message;
 use super::connection::{run_connection, Command};
 use super::frame::{build, uses_session};
 use super::inflight::{expire_requests, Claim, InFlight, Pending};
+use super::ratelimit::RateLimitLog;
+use super::reader::{Ended, Reader, ReplyWait};
 use super::writer::{Queued, Writer};
 use super::{changes_state, Params, RateLimits, Security};
 use crate::env::Product;
@@ -88,8 +91,10 @@ pub(crate) struct Shared {
     pub pending: Mutex<InFlight>,
     /// The socket's write half; a handle holds it only while writing its own request.
     pub writer: tokio::sync::Mutex<Writer>,
+    /// The socket's read half, read by the waiting handles and the connection task.
+    pub reader: Reader,
     pub next_id: AtomicU64,
-    pub rate_limits: Mutex<RateLimits>,
+    pub rate_limits: Mutex<RateLimitLog>,
     /// Epoch ms until which nothing is sent (429 back-off or 418 ban), and which of the two.
     pub blocked: Mutex<Option<(u64, &'static str)>>,
     pub time_offset_ms: AtomicI64,
@@ -180,8 +185,9 @@ impl ApiClient {
             config,
             pending: Mutex::new(InFlight::default()),
             writer: tokio::sync::Mutex::new(Writer::new()),
+            reader: Reader::new(),
             next_id: AtomicU64::new(1),
-            rate_limits: Mutex::new(RateLimits::default()),
+            rate_limits: Mutex::new(RateLimitLog::default()),
             blocked: Mutex::new(None),
             time_offset_ms: AtomicI64::new(0),
             logged_on: AtomicBool::new(false),
@@ -237,7 +243,7 @@ impl ApiClient {
     pub async fn send_no_wait(&self, method: &str, params: Params, security: Security) -> Result<u64> {
         let (id, mut rx) = self.register(method, &params, security)?;
         // Failures before the request was written (closed, timed out) are reported; its reply is not awaited.
-        if let Some(Ok(Err(e))) = self.dispatch(id, method, params, security, &mut rx).await {
+        if let Some(Ok(Err(e))) = self.dispatch(id, method, params, security, &mut rx, None).await {
             return Err(e);
         }
         Ok(id)
@@ -245,7 +251,7 @@ impl ApiClient {
 
     /// The rate-limit usage reported by the latest responses.
     pub fn rate_limits(&self) -> RateLimits {
-        self.shared.rate_limits.lock().clone()
+        self.shared.rate_limits.lock().usage().clone()
     }
 
     /// Events pushed on this connection (user data) and its state changes.
@@ -320,10 +326,12 @@ impl ApiClient {
     async fn send(&self, method: &str, params: Params, security: Security) -> Result<Reply> {
         let order_id = client_order_id(&params);
         let (id, mut rx) = self.register(method, &params, security)?;
-        let ended = match self.dispatch(id, method, params, security, &mut rx).await {
+        let mut wait = ReplyWait::new(&self.shared, id);
+        let ended = match self.dispatch(id, method, params, security, &mut rx, Some(&mut wait)).await {
             Some(ended) => ended,
-            None => rx.await,
+            None => std::future::poll_fn(|cx| wait.poll_reply(&mut rx, cx)).await,
         };
+        drop(wait);
         // The sender goes away without a word only when the connection task is gone.
         let reply = ended.map_err(|_| Error::Closed)??;
         check_status(method, order_id, &reply)?;
@@ -361,7 +369,7 @@ impl ApiClient {
 
     /// Signs, serializes and writes request `id` (or queues it while no connection takes requests).
     /// Returns what arrived on `rx` if the request ended (timed out, connection closed) before that;
-    /// such a request is never written.
+    /// such a request is never written. With `wait`, the socket is read meanwhile (see [`ReplyWait`]).
     async fn dispatch(
         &self,
         id: u64,
@@ -369,13 +377,22 @@ impl ApiClient {
         mut params: Params,
         security: Security,
         rx: &mut oneshot::Receiver<Result<Reply>>,
-    ) -> Option<std::result::Result<Result<Reply>, oneshot::error::RecvError>> {
+        wait: Option<&mut ReplyWait<'_>>,
+    ) -> Option<Ended> {
         // Signing and serializing happen before any lock is taken.
         let session = self.shared.logged_on.load(Ordering::Acquire);
         let frame = build(&self.shared, id, method, &mut params, security, session);
+        let read = async {
+            match wait {
+                Some(wait) => std::future::poll_fn(|cx| wait.poll_meanwhile(cx)).await,
+                None => std::future::pending().await,
+            }
+        };
         tokio::select! {
             biased;
             ended = rx => Some(ended),
+            // Polled before the write: the reply to this request wakes this caller, not the connection task.
+            () = read => None,
             () = self.write(id, method, params, security, frame) => None,
         }
     }

@@ -1,9 +1,9 @@
-//! The task that owns the API socket's read half: routes replies to their waiters, answers pings,
-//! watches for stalls, logs on after every connect, rotates before the lifetime cut-off or on
-//! `serverShutdown`, and reconnects with backoff. The handles write their requests themselves
-//! (`writer.rs`); this task writes only its own frames (logon, pings) and, after a (re)connect, the
-//! requests queued while no connection took them. A request in flight when the socket drops fails
-//! at once; it is never resent.
+//! The task that owns the API connection: connects, logs on after every connect, answers pings,
+//! watches for stalls, rotates before the lifetime cut-off or on `serverShutdown`, and reconnects with
+//! backoff. The handles write their requests themselves (`writer.rs`) and read the socket themselves
+//! while they wait for a reply (`reader.rs`); this task reads whenever no handle does, writes only its own
+//! frames (logon, pings) and, after a (re)connect, the requests queued while no connection took them.
+//! A request in flight when the socket drops fails at once; it is never resent.
 
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -16,10 +16,11 @@ use tokio::sync::mpsc;
 use tokio::time::{sleep_until, Instant};
 use tokio_websockets::Message;
 
-use super::client::{ApiEvent, Reply, Shared};
-use super::envelope::{event_type, Envelope};
+use super::client::{ApiEvent, Shared};
 use super::frame::{build, request_frame};
 use super::inflight::Pending;
+use super::reader::{Control, WATCH};
+use super::route::{route_frame, INTERNAL_IDS};
 use super::writer::Sink;
 use super::Params;
 use crate::auth::sign_params;
@@ -33,9 +34,6 @@ pub(crate) enum Command {
     /// A handle's write on connection `generation` failed: that connection is lost.
     WriteFailed { generation: u64, reason: String },
 }
-
-/// Ids of requests the task sends for itself (logon) live above this, never colliding with the handles'.
-const INTERNAL_IDS: u64 = 1 << 62;
 
 /// How long a replaced connection is kept to receive the replies still owed on it.
 const DRAIN_OLD: Duration = Duration::from_secs(10);
@@ -84,7 +82,10 @@ pub(crate) async fn run_connection(shared: Arc<Shared>, first: WsStream, mut com
             generation: conn.generation,
         }));
         tracing::info!(url = %shared.url, generation = conn.generation, "API connected");
-        match conn.serve(socket, &mut commands).await {
+        let exit = conn.serve(socket, &mut commands).await;
+        // Nobody reads the finished connection any more.
+        drop(shared.reader.take());
+        match exit {
             Exit::Lost(reason) => {
                 tracing::warn!(%reason, "API connection lost");
                 conn.fail_pending(conn.generation, &reason);
@@ -153,31 +154,30 @@ impl Conn {
     async fn serve(&mut self, socket: WsStream, commands: &mut mpsc::Receiver<Command>) -> Exit {
         let cfg = self.shared.config.transport.clone();
         self.shared.logged_on.store(false, Ordering::Release);
-        let (mut sink, mut stream) = socket.split();
+        let (mut sink, stream) = socket.split();
         if let Err(e) = self.logon(&mut sink, self.generation).await {
             return Exit::Lost(e);
         }
+        drop(self.shared.reader.install(stream, self.generation));
         if let Err(e) = self.open_writes(sink, self.generation).await {
             return Exit::Lost(e);
         }
         let never = Instant::now() + Duration::from_secs(86400 * 365 * 30);
-        let mut last_rx = Instant::now();
+        let mut watch_at: Option<Instant> = None;
+        let mut watch_seen = None;
         let mut ping_at = Instant::now() + cfg.idle_ping;
         let mut rotate_at = cfg.lifetime.map(|l| Instant::now() + l);
         let mut rotate_reason: Option<String> = None;
-        // One timer for the stall watchdog, the idle ping, rotation and the old connection's drain. A frame
-        // only moves the stall deadline later, so the timer is re-armed when it fires or an earlier
-        // deadline appears, never per frame.
+        // One timer for the stall watchdog, the idle ping, rotation, the old connection's drain and the
+        // watch over reading callers. A frame only moves the stall deadline later, so the timer is re-armed
+        // when it fires or an earlier deadline appears, never per frame.
         let timer = sleep_until(never);
         tokio::pin!(timer);
         let mut armed = never;
         loop {
             if let Some(reason) = rotate_reason.take() {
-                match self.rotate(&mut stream, &reason).await {
-                    Ok(()) => {
-                        last_rx = Instant::now();
-                        rotate_at = cfg.lifetime.map(|l| Instant::now() + l);
-                    }
+                match self.rotate(&reason).await {
+                    Ok(()) => rotate_at = cfg.lifetime.map(|l| Instant::now() + l),
                     // The old connection still works: keep it and try again later.
                     Err(e) => {
                         tracing::warn!(error = %e, "rotation failed, keeping the current connection");
@@ -185,38 +185,34 @@ impl Conn {
                     }
                 }
             }
-            let stall_at = last_rx + cfg.stall_timeout;
+            let stall_at = self.shared.reader.last_rx() + cfg.stall_timeout;
             let old_until = self.old.as_ref().map_or(never, |o| o.until);
-            let due = stall_at.min(ping_at).min(rotate_at.unwrap_or(never)).min(old_until);
+            let due =
+                stall_at.min(ping_at).min(rotate_at.unwrap_or(never)).min(old_until).min(watch_at.unwrap_or(never));
             if due < armed {
                 timer.as_mut().reset(due);
                 armed = due;
             }
             tokio::select! {
                 biased;
-                frame = stream.next() => match frame {
-                    Some(Ok(msg)) => {
-                        last_rx = Instant::now();
-                        if msg.is_ping() {
-                            // tokio-websockets queues the pong; flush it now rather than with the next send.
-                            if let Err(e) = self.flush_pong().await {
-                                return Exit::Lost(format!("could not answer ping: {e}"));
-                            }
-                        } else if let Some((code, reason)) = msg.as_close() {
-                            let code: u16 = code.into();
-                            let reason = reason.to_string();
-                            return match classify_close(code) {
-                                CloseKind::Permanent => Exit::Refused(code, reason),
-                                CloseKind::Retry => Exit::Lost(format!("server closed ({code}: {reason})")),
-                            };
-                        } else if msg.is_text() {
-                            if let Some(reason) = self.on_frame(msg.into_payload().into(), self.generation) {
-                                rotate_reason = Some(reason);
-                            }
+                control = std::future::poll_fn(|cx| self.shared.reader.poll_control(&self.shared, cx)) => match control {
+                    Control::Ping => {
+                        // tokio-websockets queues the pong; flush it now rather than with the next send.
+                        if let Err(e) = self.flush_pong().await {
+                            return Exit::Lost(format!("could not answer ping: {e}"));
                         }
                     }
-                    Some(Err(e)) => return Exit::Lost(format!("socket error: {e}")),
-                    None => return Exit::Lost("socket closed".into()),
+                    Control::Close(code, reason) => {
+                        return match classify_close(code) {
+                            CloseKind::Permanent => Exit::Refused(code, reason),
+                            CloseKind::Retry => Exit::Lost(format!("server closed ({code}: {reason})")),
+                        };
+                    }
+                    Control::Rotate(reason) => rotate_reason = Some(reason),
+                    Control::Lost(reason) => return Exit::Lost(reason),
+                    Control::Watch => {
+                        watch_at.get_or_insert_with(|| Instant::now() + WATCH);
+                    }
                 },
                 cmd = commands.recv() => match cmd {
                     Some(Command::WriteFailed { generation, reason }) if generation == self.generation => {
@@ -224,7 +220,7 @@ impl Conn {
                     }
                     Some(Command::WriteFailed { .. }) => {}
                     Some(Command::Close) | None => {
-                        self.close_current(stream).await;
+                        self.close_current().await;
                         return Exit::Closed;
                     }
                 },
@@ -232,7 +228,7 @@ impl Conn {
                     match old {
                         Some(Ok(msg)) if msg.is_text() => {
                             let generation = self.old.as_ref().map_or(self.generation, |o| o.generation);
-                            self.on_frame(msg.into_payload().into(), generation);
+                            route_frame(&self.shared, msg.into_payload().into(), generation, None);
                         }
                         Some(Ok(_)) => {}
                         _ => self.retire_old("old connection ended"),
@@ -247,8 +243,11 @@ impl Conn {
                     if now >= old_until {
                         self.retire_old("drain time over");
                     }
-                    if now >= stall_at {
+                    if now >= self.shared.reader.last_rx() + cfg.stall_timeout {
                         return Exit::Lost(format!("stalled: nothing received for {:?}", cfg.stall_timeout));
+                    }
+                    if watch_at.is_some_and(|t| now >= t) {
+                        watch_at = self.shared.reader.watch(&mut watch_seen).then(|| now + WATCH);
                     }
                     if now >= ping_at {
                         match self.ping_if_idle(cfg.idle_ping).await {
@@ -317,13 +316,13 @@ impl Conn {
     }
 
     /// Closes the current connection (the user closed the client): no more writes, a close frame out.
-    async fn close_current(&mut self, stream: SplitStream<WsStream>) {
+    async fn close_current(&mut self) {
         let sink = {
             let mut writer = self.shared.writer.lock().await;
             self.shared.pending.lock().set_writable(None);
             writer.sink.take()
         };
-        if let Some((sink, _)) = sink {
+        if let (Some((sink, _)), Some(stream)) = (sink, self.shared.reader.take()) {
             if let Ok(mut ws) = stream.reunite(sink) {
                 let _ = ws.close().await;
             }
@@ -332,7 +331,7 @@ impl Conn {
 
     /// Opens the replacement connection, logs it on and makes it current; the old one is read until
     /// the replies still owed on it arrive.
-    async fn rotate(&mut self, stream: &mut SplitStream<WsStream>, reason: &str) -> Result<(), String> {
+    async fn rotate(&mut self, reason: &str) -> Result<(), String> {
         let fresh =
             connect(&self.shared.url, self.shared.config.transport.connect_timeout).await.map_err(|e| e.to_string())?;
         self.shared.logged_on.store(false, Ordering::Release);
@@ -352,13 +351,10 @@ impl Conn {
             }
         };
         self.generation = generation;
-        let old_stream = std::mem::replace(stream, fresh_stream);
-        self.old = Some(OldConn {
-            stream: old_stream,
-            sink: old_sink,
-            generation: old_generation,
-            until: Instant::now() + DRAIN_OLD,
-        });
+        if let Some(old_stream) = self.shared.reader.install(fresh_stream, generation) {
+            let until = Instant::now() + DRAIN_OLD;
+            self.old = Some(OldConn { stream: old_stream, sink: old_sink, generation: old_generation, until });
+        }
         tracing::info!(%reason, generation = self.generation, "API connection rotated");
         self.shared.publish(ApiEvent::Connection(ConnectionEvent::Rotated {
             reason: reason.to_string(),
@@ -408,71 +404,6 @@ impl Conn {
         sign_params(creds, &mut params, self.shared.server_now_ms(), self.shared.config.recv_window_ms, true);
         let frame = request_frame(id, "session.logon", &params);
         sink.send(Message::text(frame)).await.map_err(|e| format!("logon send failed: {e}"))
-    }
-
-    /// Routes one text frame that arrived on the socket of `generation`. Returns a rotation reason when the
-    /// server announced its shutdown.
-    fn on_frame(&mut self, frame: Bytes, generation: u64) -> Option<String> {
-        let mut env = match Envelope::parse(&frame) {
-            Ok(env) => env,
-            Err(e) => {
-                tracing::warn!(error = %e, frame = %String::from_utf8_lossy(&frame[..frame.len().min(200)]), "undecodable API frame");
-                return None;
-            }
-        };
-        if let Some(limits) = &env.rate_limits {
-            self.shared.rate_limits.lock().update(limits);
-        }
-        if let Some(range) = env.event_range(&frame) {
-            let event = &frame[range.clone()];
-            let kind = event_type(event).unwrap_or_default();
-            if kind == "serverShutdown" {
-                return Some("server announced shutdown".into());
-            }
-            self.shared.user_data.route(generation, env.subscription_id, frame.slice(range));
-            let raw: Arc<str> = String::from_utf8_lossy(event).into();
-            self.shared.publish(ApiEvent::UserData { subscription_id: env.subscription_id, event_type: kind, raw });
-            return None;
-        }
-        let status = env.status.unwrap_or(0);
-        let error = env.error.take().map(|e| (e.code, e.msg, e.data.and_then(|d| d.retry_after)));
-        if status == 418 || status == 429 {
-            let until = error.as_ref().and_then(|e| e.2).unwrap_or_else(|| Shared::now_ms() + 60_000);
-            let kind = if status == 418 { "IP ban (418)" } else { "rate limit (429)" };
-            *self.shared.blocked.lock() = Some((until, kind));
-        }
-        let Some(id) = env.numeric_id() else {
-            if let Some((code, msg, _)) = error {
-                // `id: null` errors concern the session itself (e.g. a revoked key).
-                tracing::warn!(code, %msg, "session-level error from the server");
-                if code == -2015 {
-                    self.shared.logged_on.store(false, Ordering::Release);
-                }
-            }
-            return None;
-        };
-        let result = env.result_range(&frame);
-        let pending = self.shared.pending.lock().remove(id)?;
-        if id >= INTERNAL_IDS {
-            if pending.method == "session.logon" {
-                let ok = status == 200;
-                self.shared.logged_on.store(ok, Ordering::Release);
-                if !ok {
-                    tracing::error!(?error, "session.logon refused; signing every request instead");
-                }
-            }
-            return None;
-        }
-        // A user's own logon/logout changes how later requests must be signed.
-        match (pending.method.as_str(), status) {
-            ("session.logout", 200) => self.shared.logged_on.store(false, Ordering::Release),
-            ("session.logon", 200) => self.shared.logged_on.store(true, Ordering::Release),
-            _ => {}
-        }
-        if let Some(tx) = pending.reply {
-            let _ = tx.send(Ok(Reply { frame, status, result, error }));
-        }
-        None
     }
 
     /// Fails every request written on `generation`: trading requests as "execution unknown". Requests

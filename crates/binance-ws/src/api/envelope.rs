@@ -1,13 +1,12 @@
 //! Reading a WebSocket API frame once: which request it answers (or which event it carries),
-//! its status, error and rate limits, and where its `result` lies in the frame, so the waiting caller
-//! can decode the result straight into its own type without a second parse of the envelope.
+//! its status and error, and where its `result` and `rateLimits` lie in the frame, so the waiting caller
+//! can decode the result straight into its own type without a second parse of the envelope, and the
+//! rate limits can be read after the reply is handed over (`ratelimit.rs`).
 
 use std::ops::Range;
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
-
-use super::ratelimit::ReportedUsage;
 
 /// The top level of any frame on a WebSocket API connection.
 #[derive(Deserialize)]
@@ -21,7 +20,7 @@ pub(crate) struct Envelope<'a> {
     #[serde(default)]
     pub error: Option<ErrorBody>,
     #[serde(default, borrow, rename = "rateLimits")]
-    pub rate_limits: Option<Vec<ReportedUsage<'a>>>,
+    pub rate_limits: Option<&'a RawValue>,
     #[serde(default, borrow)]
     pub event: Option<&'a RawValue>,
     #[serde(default, rename = "subscriptionId")]
@@ -59,6 +58,11 @@ impl<'a> Envelope<'a> {
         self.result.map(|raw| span_in(frame, raw.get()))
     }
 
+    /// Where `rateLimits` lies inside `frame`.
+    pub fn rate_limits_range(&self, frame: &[u8]) -> Option<Range<usize>> {
+        self.rate_limits.map(|raw| span_in(frame, raw.get()))
+    }
+
     /// Where `event` lies inside `frame`.
     pub fn event_range(&self, frame: &[u8]) -> Option<Range<usize>> {
         self.event.map(|raw| span_in(frame, raw.get()))
@@ -92,7 +96,8 @@ mod tests {
         assert_eq!(env.status, Some(200));
         let range = env.result_range(ok).unwrap();
         assert_eq!(&ok[range], br#"{"serverTime":1656400526260}"#);
-        assert_eq!(env.rate_limits.unwrap()[0].count, 70);
+        let limits = &ok[env.rate_limits_range(ok).unwrap()];
+        assert!(limits.starts_with(b"[{\"rateLimitType\"") && limits.ends_with(b"\"count\":70}]"));
 
         let err = br#"{"id":"fc93","status":418,"error":{"code":-1003,"msg":"banned","data":{"serverTime":1,"retryAfter":1659146400000}}}"#;
         let env = Envelope::parse(err).unwrap();
