@@ -1,31 +1,18 @@
-//! Reading a WebSocket API frame once: which request it answers (or which event it carries),
-//! its status and error, and where its `result` and `rateLimits` lie in the frame, so the waiting caller
-//! can decode the result straight into its own type without a second parse of the envelope, and the
-//! rate limits can be read after the reply is handed over (`ratelimit.rs`).
+//! Reading a WebSocket API frame once: which request it answers (or which event it carries), its
+//! status, and where its `result`, `error` and `rateLimits` lie in the frame, so that each is decoded
+//! only by whoever needs it: the waiting caller decodes the result straight into its own type, and the
+//! rate limits are decoded after the reply is handed over (`ratelimit.rs`). The fast path (`scan.rs`)
+//! reads plain frames; serde reads the rest.
 
 use std::ops::Range;
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-/// The top level of any frame on a WebSocket API connection.
-#[derive(Deserialize)]
-pub(crate) struct Envelope<'a> {
-    #[serde(default, borrow)]
-    pub id: Option<&'a RawValue>,
-    #[serde(default)]
-    pub status: Option<u16>,
-    #[serde(default, borrow)]
-    pub result: Option<&'a RawValue>,
-    #[serde(default)]
-    pub error: Option<ErrorBody>,
-    #[serde(default, borrow, rename = "rateLimits")]
-    pub rate_limits: Option<&'a RawValue>,
-    #[serde(default, borrow)]
-    pub event: Option<&'a RawValue>,
-    #[serde(default, rename = "subscriptionId")]
-    pub subscription_id: Option<u64>,
-}
+use super::scan::{scan, uint, Fields};
+
+/// The top level of any frame on a WebSocket API connection: where its fields lie.
+pub(crate) struct Envelope(Fields);
 
 /// Binance's `error` object.
 #[derive(Deserialize, Debug, Clone)]
@@ -43,29 +30,74 @@ pub(crate) struct ErrorData {
     pub retry_after: Option<u64>,
 }
 
-impl<'a> Envelope<'a> {
-    pub fn parse(frame: &'a [u8]) -> Result<Self, serde_json::Error> {
-        serde_json::from_slice(frame)
+/// The envelope as serde reads it, for frames the fast path leaves alone.
+#[derive(Deserialize)]
+struct Raw<'a> {
+    #[serde(default, borrow)]
+    id: Option<&'a RawValue>,
+    #[serde(default)]
+    status: Option<u16>,
+    #[serde(default, borrow)]
+    result: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    error: Option<&'a RawValue>,
+    #[serde(default, borrow, rename = "rateLimits")]
+    rate_limits: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    event: Option<&'a RawValue>,
+    #[serde(default, rename = "subscriptionId")]
+    subscription_id: Option<u64>,
+}
+
+impl Envelope {
+    pub fn parse(frame: &[u8]) -> Result<Self, serde_json::Error> {
+        if let Some(fields) = scan(frame) {
+            return Ok(Envelope(fields));
+        }
+        let raw: Raw = serde_json::from_slice(frame)?;
+        let span = |v: Option<&RawValue>| v.map(|v| span_in(frame, v.get()));
+        Ok(Envelope(Fields {
+            id: span(raw.id),
+            status: raw.status,
+            result: span(raw.result),
+            error: span(raw.error),
+            rate_limits: span(raw.rate_limits),
+            event: span(raw.event),
+            subscription_id: raw.subscription_id,
+        }))
     }
 
     /// Our request ids are unsigned integers; anything else answers no request of ours.
-    pub fn numeric_id(&self) -> Option<u64> {
-        self.id.and_then(|raw| raw.get().parse().ok())
+    pub fn numeric_id(&self, frame: &[u8]) -> Option<u64> {
+        uint(&frame[self.0.id.clone()?])
     }
 
-    /// Where `result` lies inside `frame`.
-    pub fn result_range(&self, frame: &[u8]) -> Option<Range<usize>> {
-        self.result.map(|raw| span_in(frame, raw.get()))
+    pub fn status(&self) -> Option<u16> {
+        self.0.status
     }
 
-    /// Where `rateLimits` lies inside `frame`.
-    pub fn rate_limits_range(&self, frame: &[u8]) -> Option<Range<usize>> {
-        self.rate_limits.map(|raw| span_in(frame, raw.get()))
+    pub fn subscription_id(&self) -> Option<u64> {
+        self.0.subscription_id
     }
 
-    /// Where `event` lies inside `frame`.
-    pub fn event_range(&self, frame: &[u8]) -> Option<Range<usize>> {
-        self.event.map(|raw| span_in(frame, raw.get()))
+    /// The `error` object, if there is one and it reads as Binance's.
+    pub fn error(&self, frame: &[u8]) -> Option<ErrorBody> {
+        serde_json::from_slice(&frame[self.0.error.clone()?]).ok()
+    }
+
+    /// Where `result` lies inside the frame.
+    pub fn result_range(&self) -> Option<Range<usize>> {
+        self.0.result.clone()
+    }
+
+    /// Where `rateLimits` lies inside the frame.
+    pub fn rate_limits_range(&self) -> Option<Range<usize>> {
+        self.0.rate_limits.clone()
+    }
+
+    /// Where `event` lies inside the frame.
+    pub fn event_range(&self) -> Option<Range<usize>> {
+        self.0.event.clone()
     }
 }
 
@@ -92,27 +124,33 @@ mod tests {
     fn finds_the_result_of_a_success_and_the_error_of_a_failure() {
         let ok = br#"{"id":7,"status":200,"result":{"serverTime":1656400526260},"rateLimits":[{"rateLimitType":"REQUEST_WEIGHT","interval":"MINUTE","intervalNum":1,"limit":6000,"count":70}]}"#;
         let env = Envelope::parse(ok).unwrap();
-        assert_eq!(env.numeric_id(), Some(7));
-        assert_eq!(env.status, Some(200));
-        let range = env.result_range(ok).unwrap();
+        assert_eq!(env.numeric_id(ok), Some(7));
+        assert_eq!(env.status(), Some(200));
+        let range = env.result_range().unwrap();
         assert_eq!(&ok[range], br#"{"serverTime":1656400526260}"#);
-        let limits = &ok[env.rate_limits_range(ok).unwrap()];
+        let limits = &ok[env.rate_limits_range().unwrap()];
         assert!(limits.starts_with(b"[{\"rateLimitType\"") && limits.ends_with(b"\"count\":70}]"));
 
         let err = br#"{"id":"fc93","status":418,"error":{"code":-1003,"msg":"banned","data":{"serverTime":1,"retryAfter":1659146400000}}}"#;
         let env = Envelope::parse(err).unwrap();
-        assert_eq!(env.numeric_id(), None, "string ids are not ours");
-        let e = env.error.unwrap();
+        assert_eq!(env.numeric_id(err), None, "string ids are not ours");
+        let e = env.error(err).unwrap();
         assert_eq!((e.code, e.data.unwrap().retry_after), (-1003, Some(1659146400000)));
+        // The same frames with an escaped key go through serde, with the same answers.
+        let escaped = br#"{"id":7,"status":429,"error":{"code":-1003,"msg":"too many"}}"#;
+        let env = Envelope::parse(escaped).unwrap();
+        assert_eq!((env.numeric_id(escaped), env.status()), (Some(7), Some(429)));
+        assert_eq!(env.error(escaped).unwrap().msg, "too many");
+        assert!(Envelope::parse(br#"{"id":7,"status":"#).is_err(), "a cut frame is refused");
     }
 
     #[test]
     fn events_are_found_with_their_subscription() {
         let f = br#"{"subscriptionId":0,"event":{"e":"outboundAccountPosition","E":1,"u":1,"B":[]}}"#;
         let env = Envelope::parse(f).unwrap();
-        assert_eq!(env.subscription_id, Some(0));
-        let r = env.event_range(f).unwrap();
+        assert_eq!(env.subscription_id(), Some(0));
+        let r = env.event_range().unwrap();
         assert_eq!(event_type(&f[r]).as_deref(), Some("outboundAccountPosition"));
-        assert!(env.id.is_none());
+        assert_eq!(env.numeric_id(f), None);
     }
 }

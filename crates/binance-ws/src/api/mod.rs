@@ -12,6 +12,7 @@ mod ratelimit;
 mod reader;
 pub(crate) mod request;
 mod route;
+mod scan;
 pub mod spot;
 pub mod usdm;
 mod writer;
@@ -30,14 +31,14 @@ pub type Params = serde_json::Map<String, serde_json::Value>;
 #[doc(hidden)]
 pub fn decode_reply<T: serde::de::DeserializeOwned>(frame: &[u8]) -> crate::Result<T> {
     let env = envelope::Envelope::parse(frame).map_err(|e| crate::Error::decode("response", e, frame))?;
-    if let Some(range) = env.rate_limits_range(frame) {
+    if let Some(range) = env.rate_limits_range() {
         // The engine decodes these after handing the reply over; they are decoded here so that the
         // benchmark still counts them.
         let mut usage = RateLimits::default();
         usage.update_raw(&frame[range]);
         std::hint::black_box(usage);
     }
-    let range = env.result_range(frame).ok_or_else(|| crate::Error::decode("response", "no `result`", frame))?;
+    let range = env.result_range().ok_or_else(|| crate::Error::decode("response", "no `result`", frame))?;
     let body = &frame[range];
     serde_json::from_slice(body).map_err(|e| crate::Error::decode("response result", e, body))
 }

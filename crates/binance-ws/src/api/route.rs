@@ -28,35 +28,35 @@ pub(crate) enum Routed {
 /// Routes one text frame that arrived on the socket of `generation`, read by the waiter of request
 /// `mine` (if any).
 pub(crate) fn route_frame(shared: &Shared, frame: Bytes, generation: u64, mine: Option<u64>) -> Routed {
-    let mut env = match Envelope::parse(&frame) {
+    let env = match Envelope::parse(&frame) {
         Ok(env) => env,
         Err(e) => {
             tracing::warn!(error = %e, frame = %String::from_utf8_lossy(&frame[..frame.len().min(200)]), "undecodable API frame");
             return Routed::Done;
         }
     };
-    if let Some(range) = env.rate_limits_range(&frame) {
+    if let Some(range) = env.rate_limits_range() {
         shared.rate_limits.lock().record(frame.slice(range));
     }
-    if let Some(range) = env.event_range(&frame) {
+    if let Some(range) = env.event_range() {
         let event = &frame[range.clone()];
         let kind = event_type(event).unwrap_or_default();
         if kind == "serverShutdown" {
             return Routed::Rotate("server announced shutdown".into());
         }
-        shared.user_data.route(generation, env.subscription_id, frame.slice(range));
+        shared.user_data.route(generation, env.subscription_id(), frame.slice(range));
         let raw: Arc<str> = String::from_utf8_lossy(event).into();
-        shared.publish(ApiEvent::UserData { subscription_id: env.subscription_id, event_type: kind, raw });
+        shared.publish(ApiEvent::UserData { subscription_id: env.subscription_id(), event_type: kind, raw });
         return Routed::Done;
     }
-    let status = env.status.unwrap_or(0);
-    let error = env.error.take().map(|e| (e.code, e.msg, e.data.and_then(|d| d.retry_after)));
+    let status = env.status().unwrap_or(0);
+    let error = env.error(&frame).map(|e| (e.code, e.msg, e.data.and_then(|d| d.retry_after)));
     if status == 418 || status == 429 {
         let until = error.as_ref().and_then(|e| e.2).unwrap_or_else(|| Shared::now_ms() + 60_000);
         let kind = if status == 418 { "IP ban (418)" } else { "rate limit (429)" };
         *shared.blocked.lock() = Some((until, kind));
     }
-    let Some(id) = env.numeric_id() else {
+    let Some(id) = env.numeric_id(&frame) else {
         if let Some((code, msg, _)) = error {
             // `id: null` errors concern the session itself (e.g. a revoked key).
             tracing::warn!(code, %msg, "session-level error from the server");
@@ -66,7 +66,7 @@ pub(crate) fn route_frame(shared: &Shared, frame: Bytes, generation: u64, mine: 
         }
         return Routed::Done;
     };
-    let result = env.result_range(&frame);
+    let result = env.result_range();
     let Some(pending) = shared.pending.lock().remove(id) else { return Routed::Done };
     if id >= INTERNAL_IDS {
         if pending.method == "session.logon" {
