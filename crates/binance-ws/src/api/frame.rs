@@ -47,11 +47,35 @@ pub(crate) fn uses_session(params: &Params, security: Security, session: bool) -
 pub(crate) fn request_frame(id: u64, method: &str, params: &Params) -> String {
     let mut out = String::with_capacity(64 + params.len() * 32);
     let _ = write!(out, "{{\"id\":{id},\"method\":");
-    out.push_str(&serde_json::to_string(method).unwrap_or_else(|_| "\"\"".into()));
+    if method.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        // Method names are plain ASCII: no escaping, no allocation.
+        out.push('"');
+        out.push_str(method);
+        out.push('"');
+    } else {
+        out.push_str(&serde_json::to_string(method).unwrap_or_else(|_| "\"\"".into()));
+    }
     if !params.is_empty() {
         out.push_str(",\"params\":");
         out.push_str(&serde_json::to_string(params).unwrap_or_else(|_| "{}".into()));
     }
     out.push('}');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_are_json_with_the_method_escaped_when_it_needs_to_be() {
+        let mut params = Params::new();
+        params.insert("symbol".into(), "BTCUSDT".into());
+        for method in ["ping", "order.place", "odd\"name\\\n"] {
+            let frame = request_frame(7, method, &params);
+            let v: serde_json::Value = serde_json::from_str(&frame).expect("valid JSON");
+            assert_eq!(v, serde_json::json!({"id": 7, "method": method, "params": {"symbol": "BTCUSDT"}}));
+        }
+        assert_eq!(request_frame(1, "ping", &Params::new()), r#"{"id":1,"method":"ping"}"#);
+    }
 }

@@ -46,7 +46,9 @@ pub(crate) enum Claim {
 /// The requests awaiting replies, and which connection takes new ones.
 #[derive(Default)]
 pub(crate) struct InFlight {
-    requests: HashMap<u64, Pending>,
+    /// Keyed by our own request ids (no untrusted keys), so a fast hash rather than SipHash: each request
+    /// looks itself up three times.
+    requests: HashMap<u64, Pending, foldhash::fast::FixedState>,
     /// The connection requests may be written on now; `None` while (re)connecting or after a loss.
     writable: Option<u64>,
     /// The connection task has ended: nothing more is accepted.
