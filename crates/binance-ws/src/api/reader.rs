@@ -2,7 +2,9 @@
 //!
 //! A caller waiting for its reply reads the socket itself ("read while you wait"), so the reply wakes
 //! the caller directly, as it would wake a bare socket's reader, instead of waking the connection task,
-//! which would parse it and then wake the caller: one thread hop less per request. Every frame is routed
+//! which would parse it and then wake the caller: one thread hop less per request. Only a caller that
+//! started while no other was waiting does so; pipelined requests leave the reading to the connection
+//! task, which then parses replies on another thread while the callers write. Every frame is routed
 //! whoever reads it (replies to their waiters, user data events to their subscriptions, `route.rs`);
 //! frames only the connection task can act on (ping, close, socket errors, `serverShutdown`) are queued
 //! for it as [`Control`]s and the task is woken.
@@ -21,7 +23,7 @@
 use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;
@@ -66,6 +68,8 @@ pub(crate) struct Reader {
     waker: Waker,
     /// Someone found the socket being read and left the reading to its holder, who reads again.
     wanted: AtomicBool,
+    /// Callers waiting for a reply right now.
+    waiting: AtomicUsize,
     /// When anything was last read, in ns since `epoch` (the stall watchdog).
     last_rx: AtomicU64,
     epoch: Instant,
@@ -148,6 +152,7 @@ impl Reader {
             waker: Waker::from(signal.clone()),
             signal,
             wanted: AtomicBool::new(false),
+            waiting: AtomicUsize::new(0),
             last_rx: AtomicU64::new(0),
             epoch: Instant::now(),
         }
@@ -322,16 +327,24 @@ pub(crate) struct ReplyWait<'a> {
     named: bool,
     /// The reply, when this caller read it itself (it then never comes on the channel).
     own: Option<Reply>,
+    /// No other caller was waiting when this one started. Only such a caller reads: with requests
+    /// pipelined, the connection task reads on another thread while the callers write, which keeps
+    /// both busy; a lone request is what a thread hop less per reply speeds up.
+    alone: bool,
 }
 
 impl<'a> ReplyWait<'a> {
     pub fn new(shared: &'a Shared, id: u64) -> Self {
-        ReplyWait { shared, id, named: false, own: None }
+        let others = shared.reader.waiting.fetch_add(1, Ordering::Relaxed);
+        ReplyWait { shared, id, named: false, own: None, alone: others == 0 }
     }
 
     /// Names this caller as the one the socket wakes, and reads what the socket has (its own reply is
-    /// kept when `keep` is set).
+    /// kept when `keep` is set); only a caller that started alone does.
     fn read(&mut self, cx: &Context<'_>, keep: bool) {
+        if !self.alone {
+            return;
+        }
         let reader = &self.shared.reader;
         let start_watch = {
             let mut t = reader.signal.target.lock();
@@ -422,5 +435,6 @@ impl<'a> ReplyWait<'a> {
 impl Drop for ReplyWait<'_> {
     fn drop(&mut self) {
         self.step_back();
+        self.shared.reader.waiting.fetch_sub(1, Ordering::Relaxed);
     }
 }
