@@ -153,6 +153,7 @@ impl ApiClient {
     /// Connects to `url` (for example `Env::api_url(Product::Spot)`), logs on when the key allows it and
     /// measures the server-time offset. Fails if the first connection cannot be made.
     pub async fn connect(url: &str, credentials: Option<Credentials>, config: ApiConfig) -> Result<Self> {
+        super::check_recv_window(config.recv_window_ms)?;
         let ws = crate::transport::connect(url, config.transport.connect_timeout).await?;
         let (events, _) = broadcast::channel(config.event_capacity.max(16));
         let shared = Arc::new(Shared {
