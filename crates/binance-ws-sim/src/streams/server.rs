@@ -199,6 +199,8 @@ pub async fn serve_stream_connection<S: AsyncRead + AsyncWrite + Unpin + Send>(
         }
     };
     let started = Instant::now();
+    // When the connection is closed as at the end of its lifetime (sooner after a Lifetime fault).
+    let mut close_at = cfg.max_lifetime.map(|l| started + l);
     let mut tick = tokio::time::interval(cfg.tick_interval);
     tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
     let mut ping = tokio::time::interval_at(started + cfg.ping_interval, cfg.ping_interval);
@@ -277,7 +279,7 @@ pub async fn serve_stream_connection<S: AsyncRead + AsyncWrite + Unpin + Send>(
                         return;
                     }
                 }
-                if cfg.max_lifetime.is_some_and(|l| started.elapsed() >= l) {
+                if close_at.is_some_and(|t| Instant::now() >= t) {
                     close(&mut ws, CloseCode::GOING_AWAY, "Connection lifetime exceeded").await;
                     return;
                 }
@@ -317,6 +319,10 @@ pub async fn serve_stream_connection<S: AsyncRead + AsyncWrite + Unpin + Send>(
                     }
                 }
                 Ok(ConnFault::SkipDepthUpdate) => skip_depth = true,
+                Ok(ConnFault::Lifetime(d)) => {
+                    let at = Instant::now() + d;
+                    close_at = Some(close_at.map_or(at, |t| t.min(at)));
+                }
                 Err(_) => {}
             },
             changed = shutdown_rx.changed() => {
