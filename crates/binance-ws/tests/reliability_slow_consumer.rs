@@ -38,7 +38,7 @@ fn trade(id: u64) -> SimEvent {
         time_ms: now_ms(),
         buyer_order_id: id,
         seller_order_id: 1_000_000 + id,
-        buyer_is_maker: id % 2 == 0,
+        buyer_is_maker: id.is_multiple_of(2),
     })
 }
 

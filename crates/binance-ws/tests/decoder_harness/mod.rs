@@ -13,8 +13,11 @@ pub mod decoders {
     use serde::de::IgnoredAny;
     use serde_json::Value;
 
+    /// One family's check of one input.
+    pub type Check = fn(&[u8]);
+
     /// The families, for the test to iterate over and the fuzz targets to pick one.
-    pub const ALL: &[(&str, fn(&[u8]))] = &[
+    pub const ALL: &[(&str, Check)] = &[
         ("api_reply", api_reply),
         ("spot_responses", spot_responses),
         ("market_frame", market_frame),
