@@ -1,9 +1,9 @@
 //! `wss://` verifies the server's certificate by default, and nothing turns that off: a server whose certificate
 //! no trusted authority signed is refused by the transport, the API client and the streams client alike.
 //!
-//! The server is a local TLS WebSocket echo server with a certificate for `localhost` signed by a throw-away CA
-//! (tests/fixtures/tls-*.pem). A client that trusts that CA completes the handshake with the same server, which
-//! shows that the refusal is the certificate check and not a broken server.
+//! The server is a local TLS WebSocket echo server for `localhost`, with a self-signed certificate or one signed
+//! by a throw-away CA (tests/fixtures/tls-*.pem). A client that trusts that CA completes the handshake with the
+//! same server, which shows that the refusal is the certificate check and not a broken server.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -21,6 +21,8 @@ use tokio_websockets::{ClientBuilder, Connector, Message, ServerBuilder};
 const CA: &str = include_str!("fixtures/tls-test-ca.pem");
 const CERT: &str = include_str!("fixtures/tls-localhost-cert.pem");
 const KEY: &str = include_str!("fixtures/tls-localhost-key.pem");
+const SELF_SIGNED_CERT: &str = include_str!("fixtures/tls-self-signed-cert.pem");
+const SELF_SIGNED_KEY: &str = include_str!("fixtures/tls-self-signed-key.pem");
 
 fn der(pem_text: &str) -> Vec<u8> {
     pem::parse(pem_text).expect("fixture PEM").into_contents()
@@ -30,15 +32,15 @@ fn provider() -> Arc<rustls::crypto::CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
 }
 
-/// A TLS WebSocket server that echoes text frames; counts the TLS handshakes that failed.
-async fn tls_echo_server() -> (SocketAddr, Arc<std::sync::atomic::AtomicUsize>) {
+/// A TLS WebSocket server with this certificate that echoes text frames; counts the TLS handshakes that failed.
+async fn tls_echo_server(cert: &str, key: &str) -> (SocketAddr, Arc<std::sync::atomic::AtomicUsize>) {
     let config = rustls::ServerConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()
         .unwrap()
         .with_no_client_auth()
         .with_single_cert(
-            vec![CertificateDer::from(der(CERT))],
-            PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(der(KEY))),
+            vec![CertificateDer::from(der(cert))],
+            PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(der(key))),
         )
         .expect("fixture certificate and key match");
     let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
@@ -74,16 +76,34 @@ async fn tls_echo_server() -> (SocketAddr, Arc<std::sync::atomic::AtomicUsize>) 
 fn assert_certificate_refusal(err: &Error) {
     match err {
         Error::Connect { reason, .. } => {
-            assert!(reason.contains("certificate"), "refused, but not for the certificate: {reason}");
-            assert!(reason.contains("UnknownIssuer"), "the issuer is the reason: {reason}");
+            assert!(reason.contains("invalid peer certificate"), "refused, but not for the certificate: {reason}");
+            assert!(reason.contains("UnknownIssuer"), "no trusted authority signed it: {reason}");
         }
         other => panic!("expected a connect error about the certificate, got {other:?}"),
     }
 }
 
 #[tokio::test]
-async fn an_untrusted_certificate_is_refused_by_default() {
-    let (addr, refused) = tls_echo_server().await;
+async fn a_self_signed_certificate_is_refused_by_default() {
+    let (addr, refused) = tls_echo_server(SELF_SIGNED_CERT, SELF_SIGNED_KEY).await;
+    let err = binance_ws::transport::connect(&format!("wss://localhost:{}/ws", addr.port()), Duration::from_secs(10))
+        .await
+        .unwrap_err();
+    assert_certificate_refusal(&err);
+    let err = ApiClient::connect(&format!("wss://127.0.0.1:{}/ws-api/v3", addr.port()), None, ApiConfig::default())
+        .await
+        .unwrap_err();
+    assert_certificate_refusal(&err);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while refused.load(std::sync::atomic::Ordering::SeqCst) < 2 {
+        assert!(tokio::time::Instant::now() < deadline, "the server did not see two refused handshakes");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_certificate_from_an_unknown_authority_is_refused_by_default() {
+    let (addr, refused) = tls_echo_server(CERT, KEY).await;
     let base = format!("wss://localhost:{}", addr.port());
 
     let err = binance_ws::transport::connect(&format!("{base}/ws"), Duration::from_secs(10)).await.unwrap_err();
@@ -106,7 +126,7 @@ async fn an_untrusted_certificate_is_refused_by_default() {
 
 #[tokio::test]
 async fn the_same_server_works_for_a_client_that_trusts_its_authority() {
-    let (addr, _) = tls_echo_server().await;
+    let (addr, _) = tls_echo_server(CERT, KEY).await;
     let mut roots = rustls::RootCertStore::empty();
     roots.add(CertificateDer::from(der(CA))).unwrap();
     let config = rustls::ClientConfig::builder_with_provider(provider())
