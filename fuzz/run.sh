@@ -9,7 +9,7 @@ seconds="${1:-30}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(api_reply spot_responses market_frame dex_frame user_data_push sign_payload)
+    targets=(api_reply spot_responses market_frame dex_frame user_data_push sign_payload pem_keys)
 fi
 target_dir="${FUZZ_TARGET_DIR:-fuzz/target}"
 mkdir -p "$target_dir"

@@ -159,6 +159,23 @@ if vectors:
     for p in payloads(json.loads(vectors)):
         add("sign_payload", p.encode())
 
+# Key files: the signing vectors' PEM keys and the project's own test keys (tests/fixtures), good and bad.
+if vectors:
+    def pems(node):
+        if isinstance(node, dict):
+            for v in node.values():
+                yield from pems(v)
+        elif isinstance(node, list):
+            for v in node:
+                yield from pems(v)
+        elif isinstance(node, str) and "-----BEGIN" in node:
+            yield node
+
+    for p in pems(json.loads(vectors)):
+        add("pem_keys", p.encode())
+for key_file in sorted((HERE.parent / "crates" / "binance-ws" / "tests" / "fixtures").glob("*.pem")):
+    add("pem_keys", key_file.read_bytes())
+
 for target, items in sorted(seeds.items()):
     d = OUT / target
     d.mkdir(parents=True, exist_ok=True)

@@ -316,3 +316,17 @@ fn absurd_recv_windows_are_left_out_never_sent_with_an_exponent() {
     assert_eq!(recv_window_number(8.9e15).unwrap().to_string(), "8900000000000000");
     assert_eq!(recv_window_number(-5.0).unwrap().to_string(), "-5");
 }
+
+#[test]
+fn a_damaged_rsa_key_is_refused_when_loaded_not_used_to_sign_empty_signatures() {
+    // Found by fuzzing (target `pem_keys`): one changed byte of the CRT exponent dP. ring loads such a key,
+    // and every signature then failed, which came out as an empty `signature` on every request.
+    let damaged = include_str!("../../tests/fixtures/test-rsa-inconsistent.pem");
+    let msg = key_error(Credentials::from_pem("k", damaged));
+    assert!(msg.contains("damaged") && msg.contains("openssl pkey"), "{msg}");
+    for line in pem_body(damaged) {
+        assert!(!msg.contains(line), "{msg}");
+    }
+    // The intact key still loads and signs.
+    assert_eq!(Credentials::from_pem("k", RSA_PKCS8_PEM).unwrap().sign(b"x").len(), 344);
+}

@@ -24,6 +24,7 @@ pub mod decoders {
         ("dex_frame", dex_frame),
         ("user_data_push", user_data_push),
         ("sign_payload", sign_payload),
+        ("pem_keys", pem_keys),
     ];
 
     /// A WebSocket API reply frame, as a waiting request decodes it (envelope, then `result`).
@@ -149,10 +150,36 @@ pub mod decoders {
         let signature = signed.get("signature").and_then(Value::as_str).expect("a signature string").to_owned();
         assert_eq!(signature, creds.sign(signature_payload(&signed).as_bytes()), "signature over another payload");
         assert_eq!(signature.len(), 64, "HMAC-SHA256 in hex");
-        if let Some(w) = signed.get("recvWindow") {
-            let text = w.to_string();
-            let decimals = text.split_once('.').map(|(_, d)| d.len()).unwrap_or(0);
-            assert!(decimals <= 3 && !text.contains('e') && !text.contains('E'), "recvWindow {text}");
+        // A window given in a form Binance reads is sent as such; otherwise the caller's parameter stays as it was.
+        match window.map(api::recv_window_value).filter(|v| !v.is_null()) {
+            Some(w) => {
+                assert_eq!(signed.get("recvWindow"), Some(&w));
+                let text = w.to_string();
+                let decimals = text.split_once('.').map(|(_, d)| d.len()).unwrap_or(0);
+                assert!(decimals <= 3 && !text.contains('e') && !text.contains('E'), "recvWindow {text}");
+            }
+            None => assert_eq!(signed.get("recvWindow"), params.get("recvWindow")),
+        }
+        // Nothing else of the caller's parameters changes.
+        for (k, v) in &params {
+            if !matches!(k.as_str(), "apiKey" | "timestamp" | "recvWindow" | "signature") {
+                assert_eq!(signed.get(k), Some(v), "{k} changed");
+            }
+        }
+    }
+
+    /// A private key file's text: every bad key is an error value; a key that loads signs in its documented
+    /// encoding (base64 of 64 bytes for Ed25519, of the modulus length for RSA).
+    pub fn pem_keys(data: &[u8]) {
+        use base64::Engine as _;
+        use binance_ws::auth::KeyType;
+        let Ok(creds) = Credentials::from_pem("fuzzKey", &String::from_utf8_lossy(data)) else { return };
+        let signature = creds.sign(b"timestamp=1");
+        let bytes = base64::engine::general_purpose::STANDARD.decode(&signature).expect("signatures are base64");
+        match creds.key_type() {
+            KeyType::Ed25519 => assert_eq!(bytes.len(), 64),
+            KeyType::Rsa => assert!(bytes.len() >= 256, "{} bytes", bytes.len()),
+            KeyType::Hmac => panic!("a PEM never gives an HMAC key"),
         }
     }
 
