@@ -2,7 +2,8 @@
 # Runs every fuzz target for SECONDS each (default 30), from the committed seeds (fuzz/seeds/<target>) plus the
 # corpus grown by earlier runs (fuzz/corpus/<target>, not committed). Needs the nightly toolchain and cargo-fuzz.
 # A crash stops the run with the failing input under fuzz/artifacts/<target>/ (see docs/RELIABILITY.md).
-# Usage: fuzz/run.sh [SECONDS] [TARGETS...]; FUZZ_TARGET_DIR moves the build (default fuzz/target).
+# Usage: fuzz/run.sh [SECONDS] [TARGETS...]; FUZZ_TARGET_DIR moves the build (default fuzz/target), FUZZ_BUILD
+# adds cargo-fuzz build options (CI: `--dev -s none`, a debug build without AddressSanitizer, quicker to compile).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-30}"
@@ -18,7 +19,8 @@ for t in "${targets[@]}"; do
     log="$target_dir/fuzz-$t.log"
     echo "== fuzz $t for ${seconds}s (full output: $log)"
     set +e
-    cargo +nightly fuzz run --target-dir "$target_dir" "$t" "fuzz/corpus/$t" "fuzz/seeds/$t" -- -max_total_time="$seconds" -print_final_stats=1 \
+    # shellcheck disable=SC2086 # FUZZ_BUILD is a list of options
+    cargo +nightly fuzz run ${FUZZ_BUILD:-} --target-dir "$target_dir" "$t" "fuzz/corpus/$t" "fuzz/seeds/$t" -- -max_total_time="$seconds" -print_final_stats=1 \
         >"$log" 2>&1
     status=$?
     set -e
