@@ -91,7 +91,8 @@ pub struct SimArgs {
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
     /// Inject faults on a seeded schedule, e.g.
-    /// `every=2s,seed=7,kinds=drop+stall:3s+malformed+shutdown+gap+refuse:1s+delay:100ms` (add -v to see each one).
+    /// `every=2s,seed=7,kinds=drop+stall:3s+malformed+shutdown+gap+refuse:1s+delay:100ms+lifetime:5s`
+    /// (add -v to see each one).
     #[arg(long)]
     pub faults: Option<binance_ws_sim::chaos::Chaos>,
 }

@@ -14,7 +14,7 @@ use tokio::time::{sleep_until, Instant};
 use tokio_websockets::Message;
 
 use super::client::{ApiEvent, Pending, Reply, Shared};
-use super::envelope::{event_type, Envelope};
+use super::envelope::{Envelope, Push};
 use super::{Params, Security};
 use crate::auth::sign_params;
 use crate::transport::{classify_close, connect, Backoff, CloseKind, ConnectionEvent, WsStream};
@@ -325,16 +325,16 @@ impl Conn {
         if let Some(limits) = env.rate_limits.clone() {
             self.shared.rate_limits.lock().update(limits);
         }
-        if let Some(range) = env.event_range(&frame) {
-            let event = &frame[range.clone()];
-            let kind = event_type(event).unwrap_or_default();
-            if kind == "serverShutdown" {
-                return Some("server announced shutdown".into());
+        match env.push(&frame) {
+            Some(Push::ServerShutdown) => return Some("server announced shutdown".into()),
+            Some(Push::Event { subscription_id, event_type, raw }) => {
+                if let Some(range) = env.event_range(&frame) {
+                    self.shared.user_data.route(generation, subscription_id, frame.slice(range));
+                }
+                self.shared.publish(ApiEvent::UserData { subscription_id, event_type, raw });
+                return None;
             }
-            self.shared.user_data.route(generation, env.subscription_id, frame.slice(range));
-            let raw: Arc<str> = String::from_utf8_lossy(event).into();
-            self.shared.publish(ApiEvent::UserData { subscription_id: env.subscription_id, event_type: kind, raw });
-            return None;
+            None => {}
         }
         let status = env.status.unwrap_or(0);
         let error = env.error.as_ref().map(|e| (e.code, e.msg.clone(), e.data.as_ref().and_then(|d| d.retry_after)));

@@ -3,6 +3,7 @@
 //! can decode the result straight into its own type without a second parse of the envelope.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -62,6 +63,37 @@ impl<'a> Envelope<'a> {
     /// Where `event` lies inside `frame`.
     pub fn event_range(&self, frame: &[u8]) -> Option<Range<usize>> {
         self.event.map(|raw| span_in(frame, raw.get()))
+    }
+}
+
+/// A frame the server pushed on its own (not a reply): a user data event, or the announcement that the
+/// server will close the connection soon.
+#[doc(hidden)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Push {
+    /// `{"event":{"e":"serverShutdown",..}}`: rotate to a fresh connection.
+    ServerShutdown,
+    /// A user data stream event.
+    Event {
+        /// The subscription it belongs to (`subscriptionId`).
+        subscription_id: Option<u64>,
+        /// The event's `e` field (empty when missing).
+        event_type: String,
+        /// The event object's JSON.
+        raw: Arc<str>,
+    },
+}
+
+impl Envelope<'_> {
+    /// The pushed event this frame carries, if it is one (the path every user data event takes).
+    pub fn push(&self, frame: &[u8]) -> Option<Push> {
+        let event = &frame[self.event_range(frame)?];
+        let event_type = event_type(event).unwrap_or_default();
+        if event_type == "serverShutdown" {
+            return Some(Push::ServerShutdown);
+        }
+        let raw: Arc<str> = String::from_utf8_lossy(event).into();
+        Some(Push::Event { subscription_id: self.subscription_id, event_type, raw })
     }
 }
 

@@ -416,14 +416,16 @@ impl StreamsHandle {
             for s in &table.shards {
                 let _ = s.tx.try_send(Cmd::Close);
             }
-        } else {
+        } else if let Ok(runtime) = tokio::runtime::Handle::try_current() {
             let inner = self.inner.clone();
-            tokio::spawn(async move {
+            runtime.spawn(async move {
                 for s in &inner.table.lock().await.shards {
                     let _ = s.tx.send(Cmd::Close).await;
                 }
             });
         }
+        // Outside a runtime (a `Streams` dropped on a plain thread) nothing can be spawned, which must not panic:
+        // the connections still end once the last handle is gone and their command channels close.
         self.inner.queue.close();
     }
 }
