@@ -175,12 +175,12 @@ async fn small_buffer_server(event_buffer: usize) -> (SocketAddr, StreamHub) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wait_policy_consumer_too_slow_for_the_server_is_disconnected_with_1013_and_told() {
-    let (addr, hub) = small_buffer_server(2_000).await;
+    let (addr, hub) = small_buffer_server(5_000).await;
     let cfg = StreamsConfig { queue_capacity: CAP, overflow: Overflow::Wait, ..Default::default() };
     let mut feed = Streams::connect_with(Env::Custom(format!("ws://{addr}")), Product::Spot, cfg).await.unwrap();
     feed.subscribe([Stream::trade("BTCUSDT")]).await.unwrap();
     let h = feed.handle();
-    // Far more than the socket buffers and the server's 2000-event buffer hold while nobody reads, at a pace the
+    // Far more than the socket buffers and the server's 5000-event buffer hold while nobody reads, at a pace the
     // server keeps up with as long as its client reads (a burst faster than that is cut too, reader or not).
     const SENT: u64 = 100_000;
     let mut id = 1;

@@ -3,7 +3,7 @@
 //! (`ConnectionEvent`, `Notice`) and data flows again afterwards.
 //!
 //! The stall lasts 120 s and every wait here is bounded well below that, so the replacement can only have come
-//! from the watchdog (`stall_timeout` of 600 ms), not from the stall ending.
+//! from the watchdog (`stall_timeout` of 1.5 s), not from the stall ending.
 
 use std::time::Duration;
 
@@ -22,8 +22,8 @@ const BOUND: Duration = Duration::from_secs(30);
 
 fn watchdog() -> binance_ws::transport::TransportConfig {
     let mut t = binance_ws::transport::TransportConfig {
-        stall_timeout: Duration::from_millis(600),
-        idle_ping: Duration::from_millis(200),
+        stall_timeout: Duration::from_millis(1500),
+        idle_ping: Duration::from_millis(300),
         ..Default::default()
     };
     t.backoff_floor = Duration::from_millis(20);
