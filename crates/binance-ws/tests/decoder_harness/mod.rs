@@ -42,7 +42,7 @@ pub mod decoders {
         each!(
             ServerTime,
             ExchangeInfo,
-            OrderBook,
+            DepthSnapshot,
             Vec<Trade>,
             Vec<AggTrade>,
             Vec<Kline>,
