@@ -49,6 +49,10 @@ pub enum Command {
     ///
     /// Example: bws api depth symbol=BTCUSDT limit=5
     Api(ApiArgs),
+    /// Measure the streams client (vs a bare socket), its memory, and the API client's round trips.
+    ///
+    /// Example: bws bench streams --kinds trade
+    Bench(crate::bench::BenchArgs),
 }
 
 /// `bws demo`.
@@ -75,6 +79,9 @@ pub struct SimArgs {
     /// `every=2s,seed=7,kinds=drop+stall:3s+malformed+shutdown+gap+refuse:1s+delay:100ms` (add -v to see each one).
     #[arg(long)]
     pub faults: Option<binance_ws_sim::chaos::Chaos>,
+    /// Flood mode: stream connections get pre-encoded frames as fast as they take them (for `bws bench streams --url`).
+    #[arg(long)]
+    pub flood: bool,
 }
 
 /// `bws api`.

@@ -4,6 +4,7 @@
 //! 2 bad usage (clap); for `bws diagnose`, the number of failed checks.
 
 mod api_cmd;
+mod bench;
 mod cli;
 mod demo;
 mod sim_cmd;
@@ -28,6 +29,7 @@ fn main() {
             Command::Demo(args) => demo::run(args).await,
             Command::Sim(args) => sim_cmd::run(args).await,
             Command::Api(args) => api_cmd::run(args, &cli.global).await,
+            Command::Bench(args) => bench::run(args, &cli.global).await,
         };
         match outcome {
             Ok(code) => code,
