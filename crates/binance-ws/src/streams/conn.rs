@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use futures::{SinkExt, StreamExt};
+use futures::{FutureExt, SinkExt, StreamExt};
 use serde_json::Value;
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::{sleep_until, Instant};
@@ -266,7 +266,14 @@ struct Shard {
     rotation: Option<Rotation>,
     dedupe: Option<Dedupe>,
     backend: Backend,
+    /// Events of the current batch of frames, pushed to the queue together (one lock per batch).
+    pending: Vec<Tagged>,
+    /// The stream name of the last combined frame: most frames repeat it, so it is compared before hashing.
+    last_stream: Option<Arc<str>>,
 }
+
+/// Frames read from a socket that has them ready, before the other branches of the loop get a turn.
+const FRAME_BATCH: usize = 256;
 
 /// Which link a frame came from.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -290,6 +297,8 @@ pub(crate) async fn run_shard(ctx: ShardCtx, first: WsStream, combined: bool, mu
         next_id: 0,
         rotation: None,
         dedupe: None,
+        pending: Vec::with_capacity(FRAME_BATCH),
+        last_stream: None,
     };
     let t = &cfg.transport;
     let mut backoff = Backoff::new(t.backoff_floor, t.backoff_ceiling, t.max_attempts);
@@ -411,16 +420,12 @@ impl Shard {
             let mut lost: Option<Exit> = None;
             let mut next_failed: Option<String> = None;
             tokio::select! {
-                msg = link.ws.next() => match msg {
-                    Some(Ok(m)) => {
-                        link.last_rx = Instant::now();
-                        if let Err(exit) = self.on_message(link, Source::Current, m).await {
-                            lost = Some(exit);
-                        }
+                msg = link.ws.next() => {
+                    link.last_rx = Instant::now();
+                    if let Err(exit) = self.on_frames(link, msg).await {
+                        lost = Some(exit);
                     }
-                    Some(Err(e)) => lost = Some(Exit::Lost(format!("socket error: {e}"))),
-                    None => lost = Some(Exit::Lost("socket closed".into())),
-                },
+                }
                 msg = next_frame(&mut next) => match (msg, next.as_mut()) {
                     (Some(Ok(m)), Some(n)) => {
                         n.last_rx = Instant::now();
@@ -605,6 +610,38 @@ impl Shard {
         }
     }
 
+    /// Handles `first` and then every frame the current socket already has ready (up to a batch), so that
+    /// the loop's timers and the queue's lock are paid once per batch rather than once per frame.
+    async fn on_frames(
+        &mut self,
+        link: &mut Link,
+        first: Option<std::result::Result<Message, tokio_websockets::Error>>,
+    ) -> std::result::Result<(), Exit> {
+        let mut msg = first;
+        let mut result = Ok(());
+        for _ in 0..FRAME_BATCH {
+            result = match msg {
+                Some(Ok(m)) => self.on_message(link, Source::Current, m).await,
+                Some(Err(e)) => Err(Exit::Lost(format!("socket error: {e}"))),
+                None => Err(Exit::Lost("socket closed".into())),
+            };
+            if result.is_err() {
+                break;
+            }
+            match link.ws.next().now_or_never() {
+                Some(next) => msg = next,
+                None => break,
+            }
+        }
+        self.flush().await;
+        result
+    }
+
+    /// Pushes the batch's events to the queue.
+    async fn flush(&mut self) {
+        self.ctx.queue.push_batch(&mut self.pending).await;
+    }
+
     async fn on_message(&mut self, link: &mut Link, from: Source, msg: Message) -> std::result::Result<(), Exit> {
         if msg.is_ping() {
             // tokio-websockets queued the pong; it counts toward the limit (the reserved slot) and goes now.
@@ -640,9 +677,13 @@ impl Shard {
                     }
                     e => e,
                 };
-                self.deliver(from, Tagged { stream, event }).await;
+                self.deliver(from, Tagged { stream, event });
             }
-            Ok(Decoded::Reply(reply)) => self.on_reply(link, from, reply),
+            Ok(Decoded::Reply(reply)) => {
+                // Notices the reply causes come after the events before it.
+                self.flush().await;
+                self.on_reply(link, from, reply)
+            }
             Ok(Decoded::ServerShutdown) => {
                 if from == Source::Current && self.rotation.is_none() {
                     // Picked up at the top of the serve loop, which owns the new link.
@@ -654,6 +695,7 @@ impl Shard {
                 }
             }
             Err(reason) => {
+                self.flush().await;
                 let cut = frame.len().min(256);
                 self.ctx
                     .queue
@@ -663,7 +705,9 @@ impl Shard {
         Ok(())
     }
 
-    async fn deliver(&mut self, from: Source, t: Tagged) {
+    /// Buffers an event of the new connection during a rotation, or adds one of the current connection to
+    /// the batch (past the duplicate filter).
+    fn deliver(&mut self, from: Source, t: Tagged) {
         match from {
             Source::Next => {
                 let cap = self.ctx.cfg.queue_capacity;
@@ -682,7 +726,7 @@ impl Shard {
                         return;
                     }
                 }
-                self.ctx.queue.push(t).await;
+                self.pending.push(t);
             }
         }
     }
@@ -749,8 +793,13 @@ impl Shard {
         }
     }
 
-    fn intern(&self, name: &str) -> Arc<str> {
-        self.desired_set.get(name).cloned().unwrap_or_else(|| Arc::from(name))
+    fn intern(&mut self, name: &str) -> Arc<str> {
+        if let Some(last) = self.last_stream.as_ref().filter(|l| &***l == name) {
+            return last.clone();
+        }
+        let s = self.desired_set.get(name).cloned().unwrap_or_else(|| Arc::from(name));
+        self.last_stream = Some(s.clone());
+        s
     }
 
     /// For raw connections: the subscribed stream an event belongs to, from its type, symbol and interval.

@@ -34,6 +34,7 @@ mod conn;
 mod decode;
 mod dispatch;
 mod event;
+mod fast;
 mod limiter;
 mod name;
 mod queue;

@@ -63,6 +63,9 @@ pub struct StreamsArgs {
     /// Message kinds (default all three).
     #[arg(long, value_delimiter = ',')]
     pub kinds: Vec<Kind>,
+    /// Only the streams client, no bare socket and no ratio (for `perf record`).
+    #[arg(long)]
+    pub profile_ours: bool,
 }
 
 /// `bws bench memory`.
@@ -157,6 +160,15 @@ async fn run_streams(a: StreamsArgs, quick: bool, out: &Output) -> anyhow::Resul
             (sim.base_url(), Some(sim))
         }
     };
+    if a.profile_ours {
+        for kind in kinds {
+            for _ in 0..rounds {
+                let r = streams::ours_round(&base, kind, n).await?;
+                out.line(&format!("{} binance-ws {}", kind.label(), stats::rate(r.per_sec)));
+            }
+        }
+        return Ok(Vec::new());
+    }
     let results = streams::measure(&base, &kinds, n, rounds).await?;
     Ok(streams::report(&results, n, rounds, out))
 }

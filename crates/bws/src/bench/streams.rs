@@ -74,8 +74,8 @@ impl KindResult {
 }
 
 /// One timed read of `n` messages: messages per second from the first to the last one, and drops.
-struct Round {
-    per_sec: f64,
+pub struct Round {
+    pub per_sec: f64,
     dropped: u64,
 }
 
@@ -89,7 +89,7 @@ fn per_sec(n: u64, start: Option<Instant>) -> f64 {
 }
 
 /// The streams client: subscribe to one stream and consume `n` events of its kind.
-async fn ours_round(base: &str, kind: Kind, n: u64) -> anyhow::Result<Round> {
+pub async fn ours_round(base: &str, kind: Kind, n: u64) -> anyhow::Result<Round> {
     let feed = Streams::connect_with(Env::Local(base.to_string()), Product::Spot, StreamsConfig::default())
         .await
         .context("streams client: connect")?;
@@ -178,7 +178,10 @@ pub fn report(results: &[KindResult], n: u64, rounds: usize, out: &Output) -> Ve
         out.line(&format!(
             "streams: {n} messages per round, {rounds} alternating rounds per kind (median of rounds; ratio = median of per-round ratios)"
         ));
-        out.line(&format!("{:<12} {:>14} {:>14} {:>12} {:>8}", "kind", "binance-ws", "bare socket", "bare ÷ ws", "dropped"));
+        out.line(&format!(
+            "{:<12} {:>14} {:>14} {:>12} {:>8}",
+            "kind", "binance-ws", "bare socket", "bare ÷ ws", "dropped"
+        ));
     }
     for r in results {
         let (ours, bare, ratio) = (median(&r.ours), median(&r.bare), r.bare_over_ours());
