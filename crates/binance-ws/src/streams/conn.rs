@@ -14,7 +14,7 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::time::{sleep_until, Instant};
 use tokio_websockets::Message;
 
-use super::decode::{decode_frame, Backend, ControlReply, Decoded};
+use super::decode::{decode_text, Backend, ControlReply, Decoded};
 use super::event::{MarketEvent, Notice, Tagged};
 use super::limiter::Limiter;
 use super::queue::{History, Queue};
@@ -658,12 +658,9 @@ impl Shard {
                 CloseKind::Retry => Exit::Lost(format!("server closed ({code}: {reason})")),
             });
         }
-        if !msg.is_text() {
-            return Ok(());
-        }
-        let frame: Bytes = msg.into_payload().into();
-        self.ctx.history.push(&frame);
-        match decode_frame(&frame, self.backend) {
+        let Some(frame) = msg.as_text() else { return Ok(()) };
+        self.ctx.history.push(msg.as_payload());
+        match decode_text(frame, self.backend) {
             Ok(Decoded::Event { stream, event }) => {
                 let stream = match stream {
                     Some(s) => Some(self.intern(&s)),
@@ -696,10 +693,9 @@ impl Shard {
             }
             Err(reason) => {
                 self.flush().await;
-                let cut = frame.len().min(256);
-                self.ctx
-                    .queue
-                    .notice(Notice::Undecodable { reason, frame: String::from_utf8_lossy(&frame[..cut]).into_owned() });
+                // The first 256 bytes, cut back to a char boundary.
+                let cut = (0..=frame.len().min(256)).rev().find(|&i| frame.is_char_boundary(i)).unwrap_or(0);
+                self.ctx.queue.notice(Notice::Undecodable { reason, frame: frame[..cut].to_string() });
             }
         }
         Ok(())

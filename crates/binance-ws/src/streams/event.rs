@@ -806,9 +806,12 @@ pub enum Notice {
 }
 
 /// One message of the feed: a typed market event, an unknown event kept raw, or a connection notice.
+///
+/// The largest payloads (klines, tickers, liquidations, asset indexes) are boxed, so that every event is
+/// at most 152 bytes: events are moved through the queue, and the busiest kinds (trades, book tickers,
+/// depth updates) should not pay for copying the size of a 24-hour ticker.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-#[allow(clippy::large_enum_variant)]
 pub enum MarketEvent {
     /// `@trade`
     Trade(Trade),
@@ -819,17 +822,17 @@ pub enum MarketEvent {
     /// `@referencePrice`
     ReferencePrice(ReferencePrice),
     /// `@kline_<i>`
-    Kline(Kline),
+    Kline(Box<Kline>),
     /// `@miniTicker`
     MiniTicker(MiniTicker),
     /// `!miniTicker@arr`
     MiniTickers(Vec<MiniTicker>),
     /// `@ticker`
-    Ticker(Ticker),
+    Ticker(Box<Ticker>),
     /// `!ticker@arr`
     Tickers(Vec<Ticker>),
     /// `@ticker_<w>`
-    RollingTicker(RollingTicker),
+    RollingTicker(Box<RollingTicker>),
     /// `!ticker_<w>@arr`
     RollingTickers(Vec<RollingTicker>),
     /// `@bookTicker`, `!bookTicker`
@@ -849,13 +852,13 @@ pub enum MarketEvent {
     /// `@indexPrice` (COIN-M)
     IndexPrice(IndexPrice),
     /// `@continuousKline_<i>`
-    ContinuousKline(PairKline),
+    ContinuousKline(Box<PairKline>),
     /// `@indexPriceKline_<i>` (COIN-M)
-    IndexPriceKline(PairKline),
+    IndexPriceKline(Box<PairKline>),
     /// `@markPriceKline_<i>` (COIN-M)
-    MarkPriceKline(Kline),
+    MarkPriceKline(Box<Kline>),
     /// `@forceOrder`, `!forceOrder@arr`
-    ForceOrder(ForceOrder),
+    ForceOrder(Box<ForceOrder>),
     /// An array of liquidation events (the AsyncAPI form of `!forceOrder@arr`).
     ForceOrders(Vec<ForceOrder>),
     /// `@compositeIndex`
@@ -863,7 +866,7 @@ pub enum MarketEvent {
     /// `!contractInfo`
     ContractInfo(ContractInfo),
     /// `@assetIndex`
-    AssetIndex(AssetIndex),
+    AssetIndex(Box<AssetIndex>),
     /// `!assetIndex@arr`
     AssetIndexes(Vec<AssetIndex>),
     /// An event this client has no type for, kept as received.
@@ -927,4 +930,26 @@ pub struct Tagged {
     pub stream: Option<Arc<str>>,
     /// The event.
     pub event: MarketEvent,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_stay_small_enough_to_move_cheaply() {
+        // The busiest kinds are not boxed; everything larger than them is.
+        let largest_unboxed = [
+            std::mem::size_of::<Trade>(),
+            std::mem::size_of::<BookTicker>(),
+            std::mem::size_of::<DepthUpdate>(),
+            std::mem::size_of::<MiniTicker>(),
+        ];
+        let bound = largest_unboxed.iter().max().copied().unwrap_or(0) + 8;
+        assert!(
+            std::mem::size_of::<MarketEvent>() <= bound,
+            "MarketEvent is {} bytes",
+            std::mem::size_of::<MarketEvent>()
+        );
+    }
 }

@@ -14,13 +14,14 @@ use super::event::{AggTrade, BookTicker, DepthUpdate, Level, Trade};
 
 /// A position in the payload; every method consumes what it expects or returns `None`.
 struct Cur<'a> {
+    s: &'a str,
     b: &'a [u8],
     i: usize,
 }
 
 impl<'a> Cur<'a> {
-    fn new(b: &'a [u8]) -> Cur<'a> {
-        Cur { b, i: 0 }
+    fn new(s: &'a str) -> Cur<'a> {
+        Cur { s, b: s.as_bytes(), i: 0 }
     }
 
     fn lit(&mut self, s: &[u8]) -> Option<()> {
@@ -53,7 +54,8 @@ impl<'a> Cur<'a> {
         let len = self.b[start..].iter().position(|&c| c == b'"' || c == b'\\' || !(0x20..0x7f).contains(&c))?;
         self.i = start + len;
         self.byte(b'"')?;
-        std::str::from_utf8(&self.b[start..start + len]).ok()
+        // Both ends are ASCII, so char boundaries: no second UTF-8 check.
+        self.s.get(start..start + len)
     }
 
     /// A JSON integer that fits a u64: digits, no sign, no leading zero, no fraction or exponent.
@@ -115,7 +117,7 @@ impl<'a> Cur<'a> {
 }
 
 /// `{"e":"trade","E":..,"s":..,"t":..,"p":..,"q":..,["b":..,"a":..,]"T":..,"m":..,"M":..}`
-pub(super) fn trade(b: &[u8]) -> Option<Trade> {
+pub(super) fn trade(b: &str) -> Option<Trade> {
     let mut c = Cur::new(b);
     c.byte(b'{')?;
     c.key(b"e", true)?;
@@ -160,7 +162,7 @@ pub(super) fn trade(b: &[u8]) -> Option<Trade> {
 }
 
 /// `{"e":"aggTrade","E":..,"s":..,"a":..,"p":..,"q":..,"f":..,"l":..,"T":..,"m":..,"M":..}`
-pub(super) fn agg_trade(b: &[u8]) -> Option<AggTrade> {
+pub(super) fn agg_trade(b: &str) -> Option<AggTrade> {
     let mut c = Cur::new(b);
     c.byte(b'{')?;
     c.key(b"e", true)?;
@@ -190,7 +192,7 @@ pub(super) fn agg_trade(b: &[u8]) -> Option<AggTrade> {
 }
 
 /// Spot `{"u":..,"s":..,"b":..,"B":..,"a":..,"A":..}`
-pub(super) fn book_ticker(b: &[u8]) -> Option<BookTicker> {
+pub(super) fn book_ticker(b: &str) -> Option<BookTicker> {
     let mut c = Cur::new(b);
     c.byte(b'{')?;
     c.key(b"u", true)?;
@@ -220,7 +222,7 @@ pub(super) fn book_ticker(b: &[u8]) -> Option<BookTicker> {
 }
 
 /// Spot `{"e":"depthUpdate","E":..,"s":..,"U":..,"u":..,"b":[..],"a":[..]}`
-pub(super) fn depth_update(b: &[u8]) -> Option<DepthUpdate> {
+pub(super) fn depth_update(b: &str) -> Option<DepthUpdate> {
     let mut c = Cur::new(b);
     c.byte(b'{')?;
     c.key(b"e", true)?;
@@ -257,9 +259,9 @@ mod tests {
     use serde::de::DeserializeOwned;
 
     /// Every input either falls through (`None`) or reads to exactly what serde reads.
-    fn agrees<T: DeserializeOwned + PartialEq + std::fmt::Debug>(fast: fn(&[u8]) -> Option<T>, json: &str) -> bool {
+    fn agrees<T: DeserializeOwned + PartialEq + std::fmt::Debug>(fast: fn(&str) -> Option<T>, json: &str) -> bool {
         let serde: Result<T, _> = serde_json::from_str(json);
-        match fast(json.as_bytes()) {
+        match fast(json) {
             Some(v) => {
                 assert_eq!(Ok(&v), serde.as_ref().map_err(|e| e.to_string()), "fast path disagrees on {json}");
                 true

@@ -40,7 +40,7 @@ mod name;
 mod queue;
 
 pub use client::{Streams, StreamsConfig, StreamsHandle};
-pub use decode::{decode_frame, decode_payload, Backend, ControlError, ControlReply, Decoded};
+pub use decode::{decode_frame, decode_payload, decode_text, Backend, ControlError, ControlReply, Decoded};
 pub use dispatch::{glob, Dispatcher};
 pub use event::*;
 pub use limiter::Limiter;

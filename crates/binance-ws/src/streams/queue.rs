@@ -11,6 +11,7 @@ use std::task::{Context, Poll, Waker};
 use bytes::Bytes;
 use parking_lot::Mutex;
 use tokio::sync::Notify;
+use tokio_websockets::Payload;
 
 use super::event::{MarketEvent, Notice, Tagged};
 
@@ -218,7 +219,7 @@ impl History {
         History { capacity, frames: Mutex::new(VecDeque::with_capacity(capacity.min(4096))) }
     }
 
-    pub(crate) fn push(&self, frame: &Bytes) {
+    pub(crate) fn push(&self, frame: &Payload) {
         if self.capacity == 0 {
             return;
         }
@@ -226,7 +227,7 @@ impl History {
         if f.len() == self.capacity {
             f.pop_front();
         }
-        f.push_back(frame.clone());
+        f.push_back(Bytes::from(frame.clone()));
     }
 
     pub(crate) fn snapshot(&self) -> Vec<Bytes> {
