@@ -267,7 +267,7 @@ struct Shard {
     dedupe: Option<Dedupe>,
     backend: Backend,
     /// Events of the current batch of frames, pushed to the queue together (one lock per batch).
-    pending: Vec<Tagged>,
+    pending: VecDeque<Tagged>,
     /// The stream name of the last combined frame: most frames repeat it, so it is compared before hashing.
     last_stream: Option<Arc<str>>,
 }
@@ -297,7 +297,7 @@ pub(crate) async fn run_shard(ctx: ShardCtx, first: WsStream, combined: bool, mu
         next_id: 0,
         rotation: None,
         dedupe: None,
-        pending: Vec::with_capacity(FRAME_BATCH),
+        pending: VecDeque::with_capacity(FRAME_BATCH),
         last_stream: None,
     };
     let t = &cfg.transport;
@@ -722,7 +722,7 @@ impl Shard {
                         return;
                     }
                 }
-                self.pending.push(t);
+                self.pending.push_back(t);
             }
         }
     }
