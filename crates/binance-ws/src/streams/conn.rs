@@ -15,7 +15,7 @@ use tokio::time::{sleep_until, Instant};
 use tokio_websockets::Message;
 
 use super::decode::{decode_text, Backend, ControlReply, Decoded};
-use super::event::{MarketEvent, Notice, Tagged};
+use super::event::{MarketEvent, Notice, SmolStr, Tagged};
 use super::limiter::Limiter;
 use super::queue::{History, Queue};
 use super::StreamsConfig;
@@ -668,8 +668,10 @@ impl Shard {
                 };
                 let event = match event {
                     MarketEvent::PartialDepth(mut d) if d.symbol.is_none() => {
-                        d.symbol =
-                            stream.as_deref().and_then(|s| s.split_once('@')).map(|(s, _)| s.to_ascii_uppercase());
+                        d.symbol = stream
+                            .as_deref()
+                            .and_then(|s| s.split_once('@'))
+                            .map(|(s, _)| SmolStr::from(s.to_ascii_uppercase()));
                         MarketEvent::PartialDepth(d)
                     }
                     e => e,

@@ -235,7 +235,7 @@ fn probe_object(stream: Option<&str>, data: &str, backend: Backend) -> Result<Da
 
 fn partial_depth(stream: Option<&str>, data: &str, backend: Backend) -> Result<Data, String> {
     let mut d: PartialDepth = parse(data, backend)?;
-    d.symbol = stream.and_then(|s| s.split_once('@')).map(|(sym, _)| sym.to_ascii_uppercase());
+    d.symbol = stream.and_then(|s| s.split_once('@')).map(|(sym, _)| SmolStr::from(sym.to_ascii_uppercase()));
     Ok(Data::Event(MarketEvent::PartialDepth(d)))
 }
 

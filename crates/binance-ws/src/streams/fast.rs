@@ -10,7 +10,7 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
-use super::event::{AggTrade, BookTicker, DepthUpdate, Level, Trade};
+use super::event::{AggTrade, BookTicker, DepthUpdate, Level, SmolStr, Trade};
 
 /// A position in the payload; every method consumes what it expects or returns `None`.
 struct Cur<'a> {
@@ -125,7 +125,7 @@ pub(super) fn trade(b: &str) -> Option<Trade> {
     c.key(b"E", false)?;
     let event_time = c.u64()?;
     c.key(b"s", false)?;
-    let symbol = c.str()?.to_string();
+    let symbol = SmolStr::new(c.str()?);
     c.key(b"t", false)?;
     let trade_id = c.u64()?;
     c.key(b"p", false)?;
@@ -170,7 +170,7 @@ pub(super) fn agg_trade(b: &str) -> Option<AggTrade> {
     c.key(b"E", false)?;
     let event_time = c.u64()?;
     c.key(b"s", false)?;
-    let symbol = c.str()?.to_string();
+    let symbol = SmolStr::new(c.str()?);
     c.key(b"a", false)?;
     let agg_id = c.u64()?;
     c.key(b"p", false)?;
@@ -198,7 +198,7 @@ pub(super) fn book_ticker(b: &str) -> Option<BookTicker> {
     c.key(b"u", true)?;
     let update_id = c.u64()?;
     c.key(b"s", false)?;
-    let symbol = c.str()?.to_string();
+    let symbol = SmolStr::new(c.str()?);
     c.key(b"b", false)?;
     let bid_price = c.dec()?;
     c.key(b"B", false)?;
@@ -230,7 +230,7 @@ pub(super) fn depth_update(b: &str) -> Option<DepthUpdate> {
     c.key(b"E", false)?;
     let event_time = c.u64()?;
     c.key(b"s", false)?;
-    let symbol = c.str()?.to_string();
+    let symbol = SmolStr::new(c.str()?);
     c.key(b"U", false)?;
     let first_update_id = c.u64()?;
     c.key(b"u", false)?;
