@@ -118,7 +118,9 @@ pub async fn measure(url: Option<&str>, count: usize, hold: Duration) -> anyhow:
         }
     }
     let (_, hwm_kib) = rss_kib().context("reading /proc/self/status")?;
+    // Let the connections close before the exchange goes away (else they report it as lost).
     feed.close();
+    let _ = tokio::time::timeout(Duration::from_secs(2), async { while feed.next().await.is_some() {} }).await;
     Ok(MemoryResult {
         streams,
         connections,
