@@ -86,9 +86,10 @@ fn api_reports_round_trips_and_pipelined_rate() {
 #[test]
 fn all_benchmarks_print_tables_and_a_summary() {
     let stdout = ok_stdout(&bws(&["bench", "--quick"]));
+    let memory = stdout.find("memory: 1000 streams").expect("memory section");
+    let streams = stdout.find("kind             binance-ws    bare socket").expect("streams section");
+    assert!(memory < streams, "memory runs first, before the flood raises the process's peak:\n{stdout}");
     for expected in [
-        "kind             binance-ws    bare socket",
-        "memory: 1000 streams",
         "VmHWM (process peak)",
         "api: 100 sequential pings",
         "== summary",

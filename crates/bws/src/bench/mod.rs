@@ -138,8 +138,9 @@ pub async fn run(args: BenchArgs, global: &Global) -> anyhow::Result<i32> {
         Some(BenchWhat::Memory(a)) => figures.extend(run_memory(a, quick, &out).await?),
         Some(BenchWhat::Api(a)) => figures.extend(run_api(a, quick, &out).await?),
         None => {
-            figures.extend(run_streams(StreamsArgs::default(), quick, &out).await?);
+            // Memory first: VmHWM is the process's peak, and the streams benchmark's flood would set it.
             figures.extend(run_memory(MemoryArgs::default(), quick, &out).await?);
+            figures.extend(run_streams(StreamsArgs::default(), quick, &out).await?);
             figures.extend(run_api(ApiBenchArgs::default(), quick, &out).await?);
         }
     }
