@@ -74,6 +74,18 @@ pub fn decode_frame(frame: &[u8], backend: Backend) -> Result<Decoded<'_>, Strin
 }
 
 /// [`decode_frame`] for text already known to be UTF-8 (a WebSocket text message), which is not checked again.
+///
+/// ```
+/// use binance_ws::streams::{decode_text, Backend, Decoded, MarketEvent};
+///
+/// let frame = r#"{"stream":"bnbbtc@trade","data":{"e":"trade","E":1,"s":"BNBBTC","t":2,"p":"0.001","q":"100","T":1,"m":true,"M":true}}"#;
+/// let Ok(Decoded::Event { stream, event: MarketEvent::Trade(t) }) = decode_text(frame, Backend::default()) else {
+///     panic!("not a trade")
+/// };
+/// assert_eq!(stream.as_deref(), Some("bnbbtc@trade"));
+/// assert_eq!(t.symbol, "BNBBTC");
+/// assert_eq!(t.price.to_string(), "0.001");
+/// ```
 pub fn decode_text(frame: &str, backend: Backend) -> Result<Decoded<'_>, String> {
     match first_key(frame) {
         Some(("stream", v)) => {
