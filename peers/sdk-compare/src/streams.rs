@@ -252,12 +252,16 @@ pub async fn run(a: StreamsArgs) -> Result<()> {
             let rounds: Vec<String> = rates[i].iter().map(|x| format!("{:.0}k", x / 1e3)).collect();
             println!("  {:<12} median {:>9.0} msgs/s   rounds: {}", c.name(), median(&rates[i]), rounds.join(" "));
         }
-        let per_round = |a: usize, b: usize| -> Vec<f64> { rates[a].iter().zip(&rates[b]).map(|(x, y)| x / y).collect() };
+        let per_round =
+            |a: usize, b: usize| -> Vec<f64> { rates[a].iter().zip(&rates[b]).map(|(x, y)| x / y).collect() };
         println!(
             "  binance-ws / binance-sdk: {:.2} (median of per-round ratios; target >= 3)",
             median(&per_round(0, 1))
         );
-        println!("  bare / binance-ws:        {:.2} (median of per-round ratios; target <= 2)", median(&per_round(2, 0)));
+        println!(
+            "  bare / binance-ws:        {:.2} (median of per-round ratios; target <= 2)",
+            median(&per_round(2, 0))
+        );
     }
     Ok(())
 }
