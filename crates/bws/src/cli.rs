@@ -68,6 +68,10 @@ pub enum Command {
     Replay(crate::replay_cmd::ReplayArgs),
     /// A live order book view (price ladder, spread, update rate); `--once` for scripts.
     Book(crate::book_cmd::BookArgs),
+    /// Measure the streams client (vs a bare socket), its memory, and the API client's round trips.
+    ///
+    /// Example: bws bench streams --kinds trade
+    Bench(crate::bench::BenchArgs),
 }
 
 /// `bws demo`.
@@ -95,6 +99,9 @@ pub struct SimArgs {
     /// (add -v to see each one).
     #[arg(long)]
     pub faults: Option<binance_ws_sim::chaos::Chaos>,
+    /// Flood mode: stream connections get pre-encoded frames as fast as they take them (for `bws bench streams --url`).
+    #[arg(long)]
+    pub flood: bool,
 }
 
 /// `bws api`.

@@ -3,6 +3,7 @@
 //! Exit codes: see [`exit::EXIT_CODES`].
 
 mod api_cmd;
+mod bench;
 mod book_cmd;
 mod book_feed;
 mod book_ui;
@@ -59,6 +60,7 @@ fn main() {
             Command::Record(args) => record_cmd::run(args, &cli.global).await,
             Command::Replay(args) => replay_cmd::run(args, &cli.global).await,
             Command::Book(args) => book_cmd::run(args, &cli.global).await,
+            Command::Bench(args) => bench::run(args, &cli.global).await,
         };
         match outcome {
             Ok(code) => code,

@@ -8,7 +8,13 @@ use crate::cli::SimArgs;
 use crate::style;
 
 pub async fn run(args: SimArgs) -> anyhow::Result<i32> {
-    let config = SimConfig { bind: (args.host, args.port).into(), seed: args.seed, ..Default::default() };
+    let mut config = SimConfig { bind: (args.host, args.port).into(), seed: args.seed, ..Default::default() };
+    if args.flood {
+        // Endless pre-encoded frames on every stream connection; no simulated traders.
+        let flood = binance_ws_sim::flood::FloodConfig { rate_per_sec: None, total: None, ..Default::default() };
+        config.flood = Some(flood);
+        config.activity = None;
+    }
     let sim = Sim::start(config).await.context("starting the local exchange")?;
     style::out(&style::bold("local exchange running (Ctrl-C to stop)"));
     style::out(&format!("  WebSocket API     {}", sim.api_url()));

@@ -18,9 +18,10 @@ use tokio_websockets::Message;
 
 use super::decode::decode_event;
 use super::events::{Notice, UserEvent};
+use super::queue::{Queue, Queued};
 use crate::api::futures::{redact_key, Api, FuturesProduct, ListenKey};
 use crate::api::{ApiClient, Params, Security};
-use crate::streams::queue::{Overflow, Queue, Queued};
+use crate::streams::Overflow;
 use crate::transport::{classify_close, connect, Backoff, CloseKind, TransportConfig, WsStream};
 use crate::{Error, Result};
 
