@@ -618,21 +618,23 @@ impl Shard {
         first: Option<std::result::Result<Message, tokio_websockets::Error>>,
     ) -> std::result::Result<(), Exit> {
         let mut msg = first;
-        let mut result = Ok(());
-        for _ in 0..FRAME_BATCH {
-            result = match msg {
+        let mut handled = 0;
+        let result = loop {
+            let result = match msg {
                 Some(Ok(m)) => self.on_message(link, Source::Current, m).await,
                 Some(Err(e)) => Err(Exit::Lost(format!("socket error: {e}"))),
                 None => Err(Exit::Lost("socket closed".into())),
             };
-            if result.is_err() {
-                break;
+            handled += 1;
+            // Take the next ready frame only when this batch will handle it: a frame taken and not handled is lost.
+            if result.is_err() || handled == FRAME_BATCH {
+                break result;
             }
             match link.ws.next().now_or_never() {
                 Some(next) => msg = next,
-                None => break,
+                None => break result,
             }
-        }
+        };
         self.flush().await;
         result
     }
