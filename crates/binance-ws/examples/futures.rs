@@ -7,8 +7,8 @@
 use std::time::Duration;
 
 use binance_ws::model::{Decimal, Filter, Side};
-use binance_ws::user_data::futures::{Notice, UserEvent};
 use binance_ws::usdm::{Api, NewOrder, WorkingType};
+use binance_ws::user_data::futures::{Notice, UserEvent};
 use binance_ws::validate::TradingRules;
 use binance_ws::{Credentials, Env};
 use binance_ws_sim::config::{
@@ -78,7 +78,9 @@ async fn show(events: &mut binance_ws::user_data::futures::UserDataStream, n: us
                     o.order_id, o.side, o.order_type, o.orig_type, o.status, o.filled_qty, o.last_filled_price
                 );
             }
-            Ok(Some(UserEvent::TradeLite(t))) => println!("trade {} {} at {}", t.trade_id, t.last_filled_qty, t.last_filled_price),
+            Ok(Some(UserEvent::TradeLite(t))) => {
+                println!("trade {} {} at {}", t.trade_id, t.last_filled_qty, t.last_filled_price)
+            }
             Ok(Some(UserEvent::AccountUpdate(a))) => {
                 for p in &a.update.positions {
                     println!("  position {} {:?}: {} at {}", p.symbol, p.position_side, p.position_amt, p.entry_price);

@@ -83,8 +83,10 @@ async fn usdm_books_equal_the_exchange_after_activity_and_gaps() {
 
     // A depth frame left out: the `pu` chain breaks, that symbol alone resyncs.
     sim.futures(SimProduct::UsdM).hub().inject(ConnFault::SkipDepthUpdate);
-    pump_until(&mut mgr, &mut log, "a resync after the gap", |l| count(l, |e| matches!(e, BookEvent::Resynced { .. })) >= 1)
-        .await;
+    pump_until(&mut mgr, &mut log, "a resync after the gap", |l| {
+        count(l, |e| matches!(e, BookEvent::Resynced { .. })) >= 1
+    })
+    .await;
     let out: Vec<&BookEvent> = log.iter().filter(|e| matches!(e, BookEvent::OutOfSync { .. })).collect();
     assert_eq!(out.len(), 1, "one frame skipped, one symbol out of sync: {out:?}");
     let BookEvent::OutOfSync { reason, .. } = out[0] else { unreachable!() };

@@ -7,10 +7,11 @@
 
 mod futures_e2e_common;
 
-use binance_ws::api::futures::{Api, CoinMargined, NewOrder, UsdMargined};
+use binance_ws::api::futures::{Api, CoinMargined, ModifyOrder, NewOrder, UsdMargined};
 use binance_ws::model::{Decimal, Side};
-use binance_ws::user_data::futures::{UserDataConfig, UserEvent};
 use binance_ws::usdm::{ExecutionType as X, OrderStatus as S, OrderType as T, PositionSide, UpdateReason, WorkingType};
+use binance_ws::user_data::futures::{UserDataConfig, UserEvent};
+use binance_ws::validate::Context;
 use binance_ws::Error;
 use binance_ws_sim::Sim;
 use futures_e2e_common::*;
@@ -26,6 +27,47 @@ async fn usdm_every_order_type_validated_accepted_triggered_filled() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn coinm_every_order_type_validated_accepted_triggered_filled() {
     every_order_type::<CoinMargined>().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn usdm_modify_and_cancel() {
+    modify_and_cancel::<UsdMargined>().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn coinm_modify_and_cancel() {
+    modify_and_cancel::<CoinMargined>().await;
+}
+
+/// A resting LIMIT order modified (AMENDMENT, new price and quantity in order.status), a bad modify refused by the
+/// filters before sending, then canceled (CANCELED).
+async fn modify_and_cancel<P: Kit>() {
+    let sim = start_sim(|_| {}).await;
+    sim.set_mark_price(P::SIM, P::SYMBOL, Some(d(BASE))).unwrap();
+    let desk = Desk::<P>::open(&sim).await;
+    let mut feed = Feed::start(&desk.me, UserDataConfig::default()).await;
+    let q = P::unit();
+    let o = desk.place(NewOrder::limit(P::SYMBOL, Side::Buy, q, d("59000")).new_client_order_id("to-modify")).await;
+    feed.until_update(o.order_id, X::New, S::New).await;
+
+    let bad = ModifyOrder::<P>::new(P::SYMBOL, o.order_id, Side::Buy, q, d("59100.05"));
+    refused(desk.me.send(&bad).await, "price", "PRICE_FILTER");
+    let m = ModifyOrder::<P>::new(P::SYMBOL, "to-modify", Side::Buy, q * d("2"), d("59100"));
+    let modified = P::snap(&desk.me.send(&m).await.expect("modified"));
+    assert_eq!((modified.order_id, modified.status), (o.order_id, S::New));
+    feed.until_update(o.order_id, X::Amendment, S::New).await;
+    let amended = updates(&feed.log, o.order_id).into_iter().find(|u| u.execution_type == X::Amendment).unwrap();
+    assert_eq!((amended.price, amended.orig_qty), (d("59100"), q * d("2")));
+    let (status, _) = P::status_by_client(&desk.me, "to-modify").await.unwrap();
+    assert_eq!((status.status, status.executed), (S::New, Decimal::ZERO));
+
+    let canceled = P::cancel(&desk.me, o.order_id).await.unwrap();
+    assert_eq!(canceled.status, S::Canceled);
+    feed.until_final(o.order_id).await;
+    let flow: Vec<_> = updates(&feed.log, o.order_id).iter().map(|u| (u.execution_type, u.status)).collect();
+    assert_eq!(flow, vec![(X::New, S::New), (X::Amendment, S::New), (X::Canceled, S::Canceled)]);
+    let again = P::cancel(&desk.me, o.order_id).await.unwrap_err();
+    assert_eq!(again.code(), Some(-2011), "{again}");
 }
 
 /// The refusal of a client-side check: the field and the filter named.
@@ -75,6 +117,23 @@ async fn bad_orders_are_refused<P: Kit>(api: &Api<P>) {
         );
     }
     api.validator().set_enabled(true);
+
+    // PERCENT_PRICE is checked against the mark price the caller gives as the symbol's context. Futures bound a BUY
+    // above (mark x 1.05) and a SELL below (mark x 0.95) only: a BUY far under the mark is a fine resting order.
+    api.validator().set_context(P::SYMBOL, Context::new().avg_price(d("60000")));
+    let high_buy = NewOrder::<P>::limit(P::SYMBOL, Side::Buy, q, d("63000.1"));
+    let low_sell = NewOrder::<P>::limit(P::SYMBOL, Side::Sell, q, d("56999.9"));
+    refused(api.send(&high_buy).await, "price", "PERCENT_PRICE");
+    refused(api.send(&low_sell).await, "price", "PERCENT_PRICE");
+    api.validator().set_enabled(false);
+    assert_eq!(api.send(&high_buy).await.unwrap_err().code(), Some(-4016), "the exchange's multiplier cap");
+    assert_eq!(api.send(&low_sell).await.unwrap_err().code(), Some(-4024), "the exchange's multiplier floor");
+    api.validator().set_enabled(true);
+    for (side, price) in [(Side::Buy, "50000"), (Side::Sell, "70000")] {
+        let o = api.send(&NewOrder::<P>::limit(P::SYMBOL, side, q, d(price))).await.expect("accepted by both");
+        P::cancel(api, P::snap(&o).order_id).await.unwrap();
+    }
+    api.validator().set_context(P::SYMBOL, Context::new());
 }
 
 /// What one filled order left in the events: its fill price and quantity, realized PnL and commission.
@@ -115,9 +174,14 @@ fn check_events<P: Kit>(
         let lite = log[..at].iter().rposition(|e| matches!(e, UserEvent::TradeLite(t) if t.order_id == order_id));
         let lite = lite.expect("a TRADE_LITE before the TRADE update");
         let UserEvent::TradeLite(t) = &log[lite] else { unreachable!() };
-        assert_eq!((t.trade_id, t.last_filled_price, t.last_filled_qty), (trade.trade_id, trade.last_filled_price, trade.last_filled_qty));
+        assert_eq!(
+            (t.trade_id, t.last_filled_price, t.last_filled_qty),
+            (trade.trade_id, trade.last_filled_price, trade.last_filled_qty)
+        );
         assert!(
-            log[lite + 1..at].iter().all(|e| !matches!(e, UserEvent::OrderTradeUpdate(u) if u.order.order_id == order_id)),
+            log[lite + 1..at]
+                .iter()
+                .all(|e| !matches!(e, UserEvent::OrderTradeUpdate(u) if u.order.order_id == order_id)),
             "TRADE_LITE is right before its order's TRADE update"
         );
     } else {
@@ -273,7 +337,9 @@ async fn every_order_type<P: Kit>() {
     let wallet = P::wallet(&desk.me).await.unwrap();
     assert_eq!(wallet, start_wallet + realized, "{} wallet = start + PnL - commission", P::NAME);
     let last_wb = feed.log.iter().rev().find_map(|e| match e {
-        UserEvent::AccountUpdate(a) => a.update.balances.iter().find(|b| b.asset == P::MARGIN).map(|b| b.wallet_balance),
+        UserEvent::AccountUpdate(a) => {
+            a.update.balances.iter().find(|b| b.asset == P::MARGIN).map(|b| b.wallet_balance)
+        }
         _ => None,
     });
     assert_eq!(last_wb, Some(wallet), "the last ACCOUNT_UPDATE shows the wallet account.balance shows");

@@ -18,8 +18,8 @@ use std::time::Duration;
 
 use binance_ws::api::futures::{Api, CoinMargined, NewOrder, UsdMargined};
 use binance_ws::model::{Decimal, Side};
-use binance_ws::user_data::futures::{Notice, UserDataConfig, UserEvent};
 use binance_ws::usdm::OrderStatus as S;
+use binance_ws::user_data::futures::{Notice, UserDataConfig, UserEvent};
 use binance_ws::Error;
 use binance_ws_sim::config::DEFAULT_HMAC_API_KEY;
 use binance_ws_sim::{ConnFault, Sim};
@@ -223,7 +223,10 @@ async fn keepalives_keep_the_key<P: Kit>() {
     assert!(expiry > until, "each keepalive moved the expiry on");
     assert_eq!(count(&feed.log, |e| matches!(e, UserEvent::ListenKeyExpired(_))), 0);
     assert_eq!(
-        count(&feed.log, |e| matches!(e, UserEvent::Notice(Notice::EventsMayBeMissing { .. } | Notice::ListenKeyRenewed { .. }))),
+        count(&feed.log, |e| matches!(
+            e,
+            UserEvent::Notice(Notice::EventsMayBeMissing { .. } | Notice::ListenKeyRenewed { .. })
+        )),
         0,
         "{:?}",
         feed.log.iter().filter(|e| e.is_notice()).collect::<Vec<_>>()
@@ -281,8 +284,10 @@ async fn reconnect_mid_trading<P: Kit>() {
     feed.until("a reconnect", |l| count(l, |e| matches!(e, UserEvent::Notice(Notice::EventsMayBeMissing { .. }))) >= 1)
         .await;
     let mark = feed.log.len();
-    feed.until("trading goes on", |l| l[mark..].iter().filter(|e| matches!(e, UserEvent::OrderTradeUpdate(_))).count() >= 6)
-        .await;
+    feed.until("trading goes on", |l| {
+        l[mark..].iter().filter(|e| matches!(e, UserEvent::OrderTradeUpdate(_))).count() >= 6
+    })
+    .await;
     sim.inject(ConnFault::Drop);
     feed.until("a second reconnect", |l| {
         count(l, |e| matches!(e, UserEvent::Notice(Notice::EventsMayBeMissing { .. }))) >= 2

@@ -449,7 +449,8 @@ fn filter(f: &Filter, e: &mut Errs<'_, '_>, ctx: &Context) {
     match f {
         Filter::PriceFilter(p) => {
             // A futures trailing stop's activationPrice is a price like the others (-4135 otherwise).
-            for (name, v) in [("price", o.price), ("stopPrice", o.stop_price), ("activationPrice", o.activation_price)] {
+            for (name, v) in [("price", o.price), ("stopPrice", o.stop_price), ("activationPrice", o.activation_price)]
+            {
                 if let Some(v) = v {
                     let names = ("minPrice", "maxPrice", "tickSize");
                     min_max_step(e, name, v, (p.min_price, p.max_price, p.tick_size), names, "PRICE_FILTER", true);
@@ -497,7 +498,8 @@ fn filter(f: &Filter, e: &mut Errs<'_, '_>, ctx: &Context) {
             }
         }
         // Futures orders that only reduce a position are exempt ("unless you choose reduce only").
-        Filter::MinNotional(_) if o.venue != Venue::Spot && (o.reduce_only == Some(true) || o.close_position == Some(true)) => {}
+        Filter::MinNotional(_)
+            if o.venue != Venue::Spot && (o.reduce_only == Some(true) || o.close_position == Some(true)) => {}
         Filter::MinNotional(m) => {
             if let Some((value, market)) = notional(o, ctx) {
                 if (!market || m.apply_to_market) && value < m.min_notional {

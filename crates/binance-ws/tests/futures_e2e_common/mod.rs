@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use binance_ws::api::futures::{Api, CoinMargined, FuturesProduct, NewOrder, UsdMargined};
 use binance_ws::model::{Decimal, Filter, Side};
-use binance_ws::user_data::futures::{OrderUpdate, UserDataConfig, UserDataStream, UserEvent};
 use binance_ws::usdm::{ExecutionType, OrderStatus, OrderType, PositionSide, TimeInForce};
+use binance_ws::user_data::futures::{Notice, OrderUpdate, UserDataConfig, UserDataStream, UserEvent};
 use binance_ws::validate::TradingRules;
 use binance_ws::{coinm, usdm, Credentials, Env, Error};
 use binance_ws_sim::config::{
@@ -143,7 +143,8 @@ impl Kit for UsdMargined {
     }
     async fn account(api: &usdm::Api) -> Result<(Decimal, Vec<Pos>), Error> {
         let a = api.account_status().await?;
-        let wallet = a.assets.iter().find(|x| x.asset == Self::MARGIN).map(|x| x.wallet_balance).ok_or(Error::Closed)?;
+        let wallet =
+            a.assets.iter().find(|x| x.asset == Self::MARGIN).map(|x| x.wallet_balance).ok_or(Error::Closed)?;
         let pos = a
             .positions
             .into_iter()
@@ -202,7 +203,8 @@ impl Kit for CoinMargined {
     }
     async fn account(api: &coinm::Api) -> Result<(Decimal, Vec<Pos>), Error> {
         let a = api.account_status().await?;
-        let wallet = a.assets.iter().find(|x| x.asset == Self::MARGIN).map(|x| x.wallet_balance).ok_or(Error::Closed)?;
+        let wallet =
+            a.assets.iter().find(|x| x.asset == Self::MARGIN).map(|x| x.wallet_balance).ok_or(Error::Closed)?;
         let pos = a
             .positions
             .into_iter()
@@ -260,7 +262,13 @@ impl Feed {
         while !done(&self.log) {
             tokio::select! {
                 ev = self.stream.next() => {
-                    self.log.push(ev.expect("the user data stream ended"));
+                    let ev = ev.expect("the user data stream ended");
+                    // Every frame the exchange sends decodes into a typed event.
+                    assert!(
+                        !matches!(ev, UserEvent::Unknown { .. } | UserEvent::Notice(Notice::Malformed { .. })),
+                        "{ev:?}"
+                    );
+                    self.log.push(ev);
                     self.read_ms.push(binance_ws_sim::clock::now_ms());
                 }
                 _ = sleep_until(deadline) => panic!("timed out waiting for {what}; last events: {:#?}", tail(&self.log)),
