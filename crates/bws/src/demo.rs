@@ -147,9 +147,9 @@ async fn trading(api: &Api, sim: &Sim) -> anyhow::Result<()> {
     let order = NewOrder::limit("BTCUSDT", Side::Buy, qty, ask.price).new_order_resp_type(NewOrderRespType::Full);
     let placed = api.place_order(order).await?;
     style::ok(&format!(
-        "LIMIT BUY {qty} @ {}: {:?}, executed {}, {} fill(s)",
+        "LIMIT BUY {qty} @ {}: {}, executed {}, {} fill(s)",
         ask.price,
-        placed.status,
+        placed.status.map_or_else(|| "ACK".to_string(), |s| s.to_string()),
         placed.executed_qty.unwrap_or_default(),
         placed.fills.as_ref().map_or(0, Vec::len)
     ));

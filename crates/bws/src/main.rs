@@ -44,7 +44,9 @@ use cli::{Cli, Command};
 fn main() {
     dot_env::load();
     let cli = Cli::parse();
-    init_logging(cli.verbose, cli.global.quiet);
+    // The live book view owns the terminal: log lines would tear it (its header shows resyncs and why).
+    let live_view = matches!(&cli.command, Command::Book(b) if !b.once);
+    init_logging(cli.verbose, cli.global.quiet || live_view);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {

@@ -46,7 +46,7 @@ pub enum OrderAction {
   bws order place BTCUSDT BUY LIMIT --qty 0.001 --price 52000.00 --tif IOC
   bws order place BTCUSDT BUY MARKET --quote-qty 100
   bws order place BTCUSDT SELL STOP_LOSS_LIMIT --qty 0.001 --price 49000 --stop-price 49500")]
-    Place(PlaceArgs),
+    Place(Box<PlaceArgs>),
     /// Cancel an open order by order id or client order id.
     #[command(after_help = "Example: bws order cancel BTCUSDT 12345")]
     Cancel(OrderRefArgs),
@@ -224,12 +224,12 @@ pub async fn run(args: OrderArgs, global: &Global) -> anyhow::Result<i32> {
                 ))
                 .into());
             }
-            order_spot::place(a, global).await
+            order_spot::place(*a, global).await
         }
         (Market::Spot, OrderAction::Cancel(a)) => order_spot::cancel(a, global).await,
         (Market::Spot, OrderAction::Status(a)) => order_spot::status(a, global).await,
         (Market::Spot, OrderAction::Open(a)) => order_spot::open(a, global).await,
-        (market, OrderAction::Place(a)) => order_futures::place(a, market, global).await,
+        (market, OrderAction::Place(a)) => order_futures::place(*a, market, global).await,
         (market, OrderAction::Cancel(a)) => order_futures::cancel(a, market, global).await,
         (market, OrderAction::Status(a)) => order_futures::status(a, market, global).await,
         (market, OrderAction::Open(_)) => Err(Usage(format!(

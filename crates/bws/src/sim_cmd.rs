@@ -16,8 +16,8 @@ pub async fn run(args: SimArgs) -> anyhow::Result<i32> {
     }
     if let Some(chaos) = args.faults {
         style::out(&format!(
-            "  faults            one every {:?} on average (seed {}); -v shows each",
-            chaos.every, chaos.seed
+            "  {:<19}one every {:?} on average (seed {}); -v shows each",
+            "faults", chaos.every, chaos.seed
         ));
         chaos.spawn(sim.shared().clone());
     }
@@ -31,28 +31,30 @@ fn endpoints(sim: &Sim) -> Vec<String> {
     let base = sim.base_url();
     let usdm = sim.futures_stream_url(Product::UsdM);
     let coinm = sim.futures_stream_url(Product::CoinM);
+    let row = |label: &str, value: &str| format!("  {label:<19}{value}");
+    let head = |label: &str, value: &str| style::bold(row(label, value).trim_end());
     vec![
         style::bold("local exchange running (Ctrl-C to stop)"),
-        format!("  bws --env         {base}"),
-        style::bold("  spot"),
-        format!("  WebSocket API     {}", sim.api_url()),
-        format!("  streams (raw)     {base}/ws/<stream>"),
-        format!("  streams (combined){base}/stream?streams=<a>/<b>"),
-        style::bold(&format!("  USD-M futures     {}", contracts(sim, Product::UsdM))),
-        format!("  WebSocket API     {}", sim.futures_api_url(Product::UsdM)),
-        format!("  streams           {usdm}/ws/<stream>, {usdm}/stream?streams=<a>/<b>"),
-        format!("  user data         {usdm}/private/ws?listenKey=<key> or {usdm}/ws/<key>"),
-        style::bold(&format!("  COIN-M futures    {}", contracts(sim, Product::CoinM))),
-        format!("  WebSocket API     {}", sim.futures_api_url(Product::CoinM)),
-        format!("  streams           {coinm}/ws/<stream>, {coinm}/stream?streams=<a>/<b>"),
-        format!("  user data         {coinm}/ws/<key>"),
-        style::bold("  DEX"),
-        format!("  streams           {base}/api/ws, {base}/api/ws/<stream>, {base}/api/stream?streams=<a>/<b>"),
-        style::bold("  test keys (every market)"),
-        format!("  HMAC key          {DEFAULT_HMAC_API_KEY}"),
-        format!("  HMAC secret       {DEFAULT_HMAC_SECRET}"),
-        format!(
-            "  Ed25519 key       {DEFAULT_ED25519_API_KEY} (private key: the published test key, see `bws sim --help`)"
+        row("bws --env", &base),
+        head("spot", ""),
+        row("WebSocket API", &sim.api_url()),
+        row("streams", &format!("{base}/ws/<stream>, {base}/stream?streams=<a>/<b>")),
+        head("USD-M futures", &contracts(sim, Product::UsdM)),
+        row("WebSocket API", &sim.futures_api_url(Product::UsdM)),
+        row("streams", &format!("{usdm}/ws/<stream>, {usdm}/stream?streams=<a>/<b>")),
+        row("user data", &format!("{usdm}/private/ws?listenKey=<key> or {usdm}/ws/<key>")),
+        head("COIN-M futures", &contracts(sim, Product::CoinM)),
+        row("WebSocket API", &sim.futures_api_url(Product::CoinM)),
+        row("streams", &format!("{coinm}/ws/<stream>, {coinm}/stream?streams=<a>/<b>")),
+        row("user data", &format!("{coinm}/ws/<key>")),
+        head("DEX", ""),
+        row("streams", &format!("{base}/api/ws, {base}/api/ws/<stream>, {base}/api/stream?streams=<a>/<b>")),
+        head("test keys", "the same accounts on every market"),
+        row("HMAC key", DEFAULT_HMAC_API_KEY),
+        row("HMAC secret", DEFAULT_HMAC_SECRET),
+        row(
+            "Ed25519 key",
+            &format!("{DEFAULT_ED25519_API_KEY} (private key: binance_ws_sim::config::DEFAULT_ED25519_PRIVATE_PEM)"),
         ),
     ]
 }

@@ -78,7 +78,7 @@ fn once_equals_the_exchanges_true_book_at_its_update_id_while_the_market_moves()
             while !done.load(Ordering::Relaxed) {
                 // Resting orders inside the top five levels, bids and asks in turn: every one changes the top.
                 let steps = Decimal::from(i % 4);
-                let order = if i % 2 == 0 {
+                let order = if i.is_multiple_of(2) {
                     NewOrder::limit("BTCUSDT", Side::Buy, Decimal::new(1, 3), bid - tick * steps)
                 } else {
                     NewOrder::limit("BTCUSDT", Side::Sell, Decimal::new(1, 3), ask + tick * steps)
