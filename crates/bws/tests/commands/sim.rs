@@ -65,8 +65,8 @@ fn the_printed_endpoints_serve_spot_and_both_futures_products() {
     let server = Server::start(&[]);
     let text = server.lines.join("\n");
     for expected in [
-        "USD-M futures     BTCUSDT, ETHUSDT",
-        "COIN-M futures    BTCUSD_PERP, ETHUSD_PERP",
+        "USD-M futures      BTCUSDT, ETHUSDT",
+        "COIN-M futures     BTCUSD_PERP, ETHUSD_PERP",
         "/ws-fapi/v1",
         "/dstream/ws/<stream>",
     ] {

@@ -179,10 +179,11 @@ fn a_reconnect_shows_as_a_missed_events_notice() {
     ]);
     run.wait_for_stderr("subscribed");
     ex.sim().inject(binance_ws_sim::ConnFault::Drop);
+    // Wait until the API connection is really gone (faults reach the connections asynchronously).
+    wait_for_fault(&ex, "dropped");
     // Deposits made while the connection is down are missed; the first one after the subscription is back
     // ends the command (--count 1).
     let mut run = run;
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     while run.is_running() && std::time::Instant::now() < deadline {
         deposit(&ex, DEFAULT_HMAC_API_KEY);
         std::thread::sleep(std::time::Duration::from_millis(300));
@@ -203,4 +204,70 @@ fn futures_user_data_without_a_key_fails_at_once() {
     assert_exit(&out, 1);
     assert!(stderr(&out).starts_with("error: `bws user-data` needs an API key"), "{}", stderr(&out));
     assert_exit(&bws(&["user-data", "--market", "options"]), 2);
+}
+
+/// Waits until the exchange's fault log shows `what` done to a connection.
+fn wait_for_fault(ex: &TestSim, what: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !ex.sim().faults().log().iter().any(|r| r.connection != 0 && r.what == what) {
+        assert!(std::time::Instant::now() < deadline, "no connection {what}");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
+/// `serverShutdown`: the API connection is replaced by a new one that overlaps it, and the subscription moves
+/// with it without a gap: a `moved` notice, not a `missed` one.
+#[test]
+fn a_connection_rotation_shows_as_a_moved_notice() {
+    let ex = TestSim::quiet();
+    let url = ex.url();
+    let keys = ["--env", &url, "--api-key", DEFAULT_HMAC_API_KEY, "--secret-key", DEFAULT_HMAC_SECRET];
+    let mut args = vec!["user-data", "--json", "--count", "40", "--duration", "30s"];
+    args.extend(keys);
+    let mut run = Running::spawn(&args);
+    run.wait_for_stderr("subscribed");
+    ex.sim().inject(binance_ws_sim::ConnFault::ServerShutdown);
+    wait_for_fault(&ex, "sent serverShutdown");
+    // Two events a deposit: the command ends after 20 of them, seconds after the rotation.
+    while run.is_running() {
+        deposit(&ex, DEFAULT_HMAC_API_KEY);
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    }
+    let out = run.finish();
+    assert_exit(&out, 0);
+    let lines = json_lines(&out);
+    let moved = lines.iter().find(|v| v["notice"] == true && v["event"] == "moved");
+    let moved = moved.unwrap_or_else(|| panic!("no moved notice in {lines:?}"));
+    assert!(moved["subscriptionId"].as_u64().is_some(), "{moved}");
+    assert!(!lines.iter().any(|v| v["event"] == "missed"), "a rotation loses nothing: {lines:?}");
+}
+
+/// A dropped futures stream: reconnected by itself, with notices saying so and from when events may be missing.
+#[test]
+fn a_dropped_futures_stream_shows_disconnected_and_missed_notices() {
+    let ex = TestSim::quiet();
+    let url = ex.url();
+    let keys = ["--env", &url, "--api-key", DEFAULT_HMAC_API_KEY, "--secret-key", DEFAULT_HMAC_SECRET];
+    let mut args = vec!["user-data", "--market", "usdm", "--json", "--count", "1", "--duration", "30s"];
+    args.extend(keys);
+    let mut run = Running::spawn(&args);
+    run.wait_for_stderr("waiting for account events");
+    ex.sim().inject(binance_ws_sim::ConnFault::Drop);
+    wait_for_fault(&ex, "dropped");
+    let usdm = binance_ws_sim::futures::Product::UsdM;
+    while run.is_running() {
+        ex.sim().futures_deposit(usdm, DEFAULT_HMAC_API_KEY, "USDT", Decimal::ONE).expect("deposit");
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    }
+    let out = run.finish();
+    assert_exit(&out, 0);
+    let lines = json_lines(&out);
+    let notices: Vec<&str> = lines.iter().filter(|v| v["notice"] == true).filter_map(|v| v["event"].as_str()).collect();
+    assert!(notices.contains(&"disconnected") && notices.contains(&"missed"), "{lines:?}");
+    let last = lines.last().unwrap();
+    assert_eq!(
+        (last["event"].as_str(), last["reason"].as_str()),
+        (Some("ACCOUNT_UPDATE"), Some("DEPOSIT")),
+        "{lines:?}"
+    );
 }
