@@ -184,6 +184,7 @@ fn a_reconnect_shows_as_a_missed_events_notice() {
     // Deposits made while the connection is down are missed; the first one after the subscription is back
     // ends the command (--count 1).
     let mut run = run;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     while run.is_running() && std::time::Instant::now() < deadline {
         deposit(&ex, DEFAULT_HMAC_API_KEY);
         std::thread::sleep(std::time::Duration::from_millis(300));
