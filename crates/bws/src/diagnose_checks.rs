@@ -67,7 +67,13 @@ impl Ctx {
     pub fn describe(&self) -> String {
         let what = if self.in_process { " (the embedded local exchange)" } else { "" };
         let keys = if self.credentials.is_some() { "with an API key" } else { "without an API key" };
-        format!("{}{what} and {}, {keys}", self.env.api_url(Product::Spot), self.env.stream_base(Product::Spot))
+        format!(
+            "{}{what}, its streams at {}, and the futures APIs {} and {}, {keys}",
+            self.env.api_url(Product::Spot),
+            self.env.stream_base(Product::Spot),
+            self.env.api_url(Product::UsdM),
+            self.env.api_url(Product::CoinM)
+        )
     }
 
     pub(crate) fn api(&self) -> anyhow::Result<&Api> {
