@@ -54,9 +54,9 @@ pub enum Command {
     Api(ApiArgs),
     /// Follow market streams: events as an aligned table or JSON lines.
     Stream(crate::stream_cmd::StreamArgs),
-    /// Place, cancel and query spot orders; refused orders are never sent.
+    /// Place, cancel and query spot and futures orders; refused orders are never sent.
     Order(crate::order_cmd::OrderArgs),
-    /// Follow the account's user data events (orders, balances).
+    /// Follow the account's user data events (orders, balances, positions), spot or futures.
     UserData(crate::user_data_cmd::UserDataArgs),
     /// Binance DEX streams, one-off or long-lived.
     Dex(crate::dex_cmd::DexArgs),
