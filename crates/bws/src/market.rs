@@ -111,7 +111,7 @@ mod tests {
 
     /// An entry shaped like the futures exchangeInfo (the USDⓈ-M forms of MIN_NOTIONAL and MAX_NUM_ORDERS).
     #[test]
-    fn futures_filters_are_read_and_the_ones_the_checks_cannot_read_are_named() {
+    fn futures_filters_are_read_in_their_futures_forms() {
         let entry = serde_json::json!({"symbol": "BTCUSDT", "filters": [
             {"filterType": "PRICE_FILTER", "minPrice": "1.00", "maxPrice": "4529764", "tickSize": "0.10"},
             {"filterType": "LOT_SIZE", "minQty": "0.001", "maxQty": "1000", "stepSize": "0.001"},
@@ -120,8 +120,9 @@ mod tests {
             {"filterType": "MIN_NOTIONAL", "notional": "100"}
         ]});
         let r = rules_from_entry("BTCUSDT", &entry);
-        assert_eq!(r.trading.filters.len(), 3, "{r:?}");
-        assert_eq!(r.unchecked, ["MAX_NUM_ORDERS", "MIN_NOTIONAL"]);
+        // The library reads the futures forms of MAX_NUM_ORDERS (`limit`) and MIN_NOTIONAL (`notional`) too.
+        assert_eq!(r.trading.filters.len(), 5, "{r:?}");
+        assert!(r.unchecked.is_empty(), "{r:?}");
         let d = |s: &str| s.parse::<Decimal>().unwrap();
         assert_eq!((r.tick, r.step, r.min_qty, r.min_notional), (d("0.10"), d("0.001"), d("0.001"), d("100")));
         assert_eq!(r.floor_price(d("57912.37")), d("57912.3"));
