@@ -1,5 +1,8 @@
 //! Seeded, repeatable fault schedules ("chaos"): at random intervals around a mean, one fault picked from
 //! the enabled kinds is applied to the live connections. Used by `bws sim --faults` and by fault-storm tests.
+//!
+//! Every fault applied is logged by kind ([`Faults::counts`]), so that a test can set what its client saw
+//! against what was done.
 
 use std::str::FromStr;
 use std::sync::Arc;
@@ -8,7 +11,7 @@ use std::time::Duration;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use crate::faults::{ConnFault, Faults};
+use crate::faults::{ConnFault, FaultKind, Faults};
 use crate::server::SimShared;
 
 /// One kind of fault a schedule may pick.
@@ -28,9 +31,27 @@ pub enum ChaosKind {
     Refuse(Duration),
     /// Delay API replies by this much, until the next fault.
     Delay(Duration),
+    /// Close every live connection this long from now, as at the end of its lifetime.
+    Lifetime(Duration),
 }
 
-/// A fault schedule: `every=200ms,seed=7,kinds=drop+stall:2s+malformed+shutdown+refuse:500ms+delay:50ms`.
+impl ChaosKind {
+    /// The kind its injection is counted under in [`Faults::counts`].
+    pub fn kind(&self) -> FaultKind {
+        match self {
+            ChaosKind::Drop => FaultKind::Drop,
+            ChaosKind::Stall(_) => FaultKind::Stall,
+            ChaosKind::Malformed => FaultKind::Malformed,
+            ChaosKind::ServerShutdown => FaultKind::ServerShutdown,
+            ChaosKind::Gap => FaultKind::Gap,
+            ChaosKind::Refuse(_) => FaultKind::Refuse,
+            ChaosKind::Delay(_) => FaultKind::Delay,
+            ChaosKind::Lifetime(_) => FaultKind::Lifetime,
+        }
+    }
+}
+
+/// A fault schedule: `every=200ms,seed=7,kinds=drop+stall:2s+malformed+shutdown+gap+refuse:500ms+delay:50ms+lifetime:1s`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Chaos {
     /// Mean time between faults (intervals are uniform in [mean/2, 3*mean/2]).
@@ -67,9 +88,11 @@ impl FromStr for ChaosKind {
             "gap" => ChaosKind::Gap,
             "refuse" => ChaosKind::Refuse(arg_or(500)?),
             "delay" => ChaosKind::Delay(arg_or(50)?),
+            "lifetime" => ChaosKind::Lifetime(arg_or(1000)?),
             other => {
                 return Err(format!(
-                    "unknown fault `{other}` (drop, stall[:D], malformed, shutdown, gap, refuse[:D], delay[:D])"
+                    "unknown fault `{other}` (drop, stall[:D], malformed, shutdown, gap, refuse[:D], delay[:D], \
+                     lifetime[:D])"
                 ))
             }
         })
@@ -120,6 +143,10 @@ impl Chaos {
                 let (wait, kind) = self.next(&mut rng);
                 tokio::time::sleep(wait).await;
                 let f: &Faults = &sim.faults;
+                // A reply delay lasts until the next fault.
+                if f.reply_delay().is_some() {
+                    f.delay_replies(Duration::ZERO);
+                }
                 match kind {
                     ChaosKind::Drop => sim.inject(ConnFault::Drop),
                     ChaosKind::Stall(d) => sim.inject(ConnFault::Stall(d)),
@@ -128,6 +155,7 @@ impl Chaos {
                     ChaosKind::Gap => sim.inject(ConnFault::SkipDepthUpdate),
                     ChaosKind::Refuse(d) => f.refuse_connections(d),
                     ChaosKind::Delay(d) => f.delay_replies(d),
+                    ChaosKind::Lifetime(d) => sim.inject(ConnFault::Lifetime(d)),
                 }
                 applied += 1;
             }

@@ -1,10 +1,12 @@
 //! Flood mode for benchmarks: stream connections fed with realistic frames encoded ahead of time, at a
 //! configured rate or as fast as the socket takes them, so that the server is never the bottleneck of a
-//! client benchmark. Frames follow the payloads of web-socket-streams.md; ids increase by one per frame
+//! client benchmark. Frames follow the payloads of web-socket-streams.md, keys in the docs' order (which is
+//! the order Binance sends them in, and the one clients' fast paths expect); ids increase by one per frame
 //! and wrap around the pre-encoded ring.
 
 use std::time::Duration;
 
+use bytes::Bytes;
 use futures::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -51,30 +53,47 @@ fn kind_of(stream: &str) -> Option<Kind> {
     }
 }
 
-/// The `i`-th event of a stream, as its raw payload.
-fn payload(kind: Kind, symbol: &str, i: u64) -> Value {
+/// The `i`-th event of a stream, as its raw payload, with the keys in the order of the docs' examples
+/// (`serde_json::json!` would sort them). `symbol` is upper-case letters and digits, so needs no escaping.
+fn payload(kind: Kind, symbol: &str, i: u64) -> String {
     let t = 1_700_000_000_000u64 + i;
     let price = format!("{}.{:02}", 30_000 + (i % 500), i % 100);
     match kind {
-        Kind::Trade => json!({"e": "trade", "E": t, "s": symbol, "t": i + 1, "p": price,
-            "q": format!("0.{:05}", 1 + i % 99_999), "T": t, "m": i.is_multiple_of(2), "M": true}),
-        Kind::BookTicker => json!({"u": i + 1, "s": symbol, "b": price, "B": "1.50000000",
-            "a": format!("{}.{:02}", 30_001 + (i % 500), i % 100), "A": "2.25000000"}),
-        Kind::Depth => json!({"e": "depthUpdate", "E": t, "s": symbol, "U": i * 3 + 1, "u": i * 3 + 3,
-            "b": [[price, "0.50000000"], [format!("{}.00", 29_990 + (i % 500)), "0.00000000"]],
-            "a": [[format!("{}.{:02}", 30_002 + (i % 500), i % 100), "1.00000000"]]}),
+        Kind::Trade => format!(
+            r#"{{"e":"trade","E":{t},"s":"{symbol}","t":{},"p":"{price}","q":"0.{:05}","T":{t},"m":{},"M":true}}"#,
+            i + 1,
+            1 + i % 99_999,
+            i.is_multiple_of(2)
+        ),
+        Kind::BookTicker => format!(
+            r#"{{"u":{},"s":"{symbol}","b":"{price}","B":"1.50000000","a":"{}.{:02}","A":"2.25000000"}}"#,
+            i + 1,
+            30_001 + (i % 500),
+            i % 100
+        ),
+        Kind::Depth => format!(
+            r#"{{"e":"depthUpdate","E":{t},"s":"{symbol}","U":{},"u":{},"b":[["{price}","0.50000000"],["{}.00","0.00000000"]],"a":[["{}.{:02}","1.00000000"]]}}"#,
+            i * 3 + 1,
+            i * 3 + 3,
+            29_990 + (i % 500),
+            30_002 + (i % 500),
+            i % 100
+        ),
     }
 }
 
-/// Encodes `ring` frames for each stream, interleaved, raw or wrapped as combined-stream frames.
-fn encode(streams: &[String], combined: bool, ring: usize) -> Vec<String> {
+/// Encodes `ring` frames for each stream, interleaved, raw or wrapped as combined-stream frames
+/// (`{"stream":..,"data":..}`, in that order as the docs give it). Sending a frame then only bumps a count.
+fn encode(streams: &[String], combined: bool, ring: usize) -> Vec<Bytes> {
     let mut out = Vec::with_capacity(ring * streams.len());
     for i in 0..ring as u64 {
         for stream in streams {
             let Some(kind) = kind_of(stream) else { continue };
             let symbol = stream.split('@').next().unwrap_or("").to_uppercase();
             let data = payload(kind, &symbol, i);
-            out.push(if combined { json!({"stream": stream, "data": data}).to_string() } else { data.to_string() });
+            let frame =
+                if combined { format!(r#"{{"stream":{},"data":{data}}}"#, Value::from(stream.as_str())) } else { data };
+            out.push(Bytes::from(frame));
         }
     }
     out
@@ -162,17 +181,37 @@ mod tests {
     fn frames_follow_the_documented_payloads_with_rising_ids() {
         let frames = encode(&["btcusdt@trade".into(), "btcusdt@bookTicker".into()], true, 3);
         assert_eq!(frames.len(), 6);
-        let first: Value = serde_json::from_str(&frames[0]).unwrap();
+        let first: Value = serde_json::from_slice(&frames[0]).unwrap();
         assert_eq!(first["stream"], "btcusdt@trade");
         assert_eq!(first["data"]["e"], "trade");
         assert_eq!(first["data"]["s"], "BTCUSDT");
         assert!(first["data"]["p"].is_string());
-        let third: Value = serde_json::from_str(&frames[2]).unwrap();
+        let third: Value = serde_json::from_slice(&frames[2]).unwrap();
         assert_eq!(third["data"]["t"], 2);
+        let book: Value = serde_json::from_slice(&frames[1]).unwrap();
+        assert_eq!(book["data"]["u"], 1);
+        assert_eq!(book["data"]["b"], "30000.00");
+        assert_eq!(book["data"]["a"], "30001.00");
         let depth = encode(&["ethusdt@depth@100ms".into()], false, 2);
-        let a: Value = serde_json::from_str(&depth[0]).unwrap();
-        let b: Value = serde_json::from_str(&depth[1]).unwrap();
+        let a: Value = serde_json::from_slice(&depth[0]).unwrap();
+        let b: Value = serde_json::from_slice(&depth[1]).unwrap();
         assert_eq!(b["U"].as_u64().unwrap(), a["u"].as_u64().unwrap() + 1, "diffs are contiguous");
+    }
+
+    #[test]
+    fn keys_come_in_the_order_of_the_docs_examples() {
+        let frames = encode(&["btcusdt@trade".into(), "btcusdt@bookTicker".into(), "btcusdt@depth".into()], true, 1);
+        let text = |b: &Bytes| String::from_utf8(b.to_vec()).unwrap();
+        assert!(
+            text(&frames[0]).starts_with(r#"{"stream":"btcusdt@trade","data":{"e":"trade","E":"#),
+            "{}",
+            text(&frames[0])
+        );
+        assert!(text(&frames[0]).ends_with(r#","T":1700000000000,"m":true,"M":true}}"#), "{}", text(&frames[0]));
+        assert!(text(&frames[1]).contains(r#""data":{"u":1,"s":"BTCUSDT","b":"#), "{}", text(&frames[1]));
+        assert!(text(&frames[2]).contains(r#""data":{"e":"depthUpdate","E":"#), "{}", text(&frames[2]));
+        let raw = encode(&["btcusdt@trade".into()], false, 1);
+        assert!(text(&raw[0]).starts_with(r#"{"e":"trade","E":1700000000000,"s":"BTCUSDT","t":1,"p":"#));
     }
 
     #[test]

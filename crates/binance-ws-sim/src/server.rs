@@ -105,7 +105,11 @@ impl SimShared {
             }
             drop(streams);
             for conn in dropped {
-                self.faults.record(conn, "dropped: user data stream queue full".into());
+                self.faults.record(
+                    conn,
+                    crate::faults::FaultKind::SlowConsumer,
+                    "dropped: user data stream queue full".into(),
+                );
             }
         }
         out
@@ -475,7 +479,7 @@ async fn accept_loop(listener: TcpListener, shared: Arc<SimShared>) {
     loop {
         let Ok((tcp, peer)) = listener.accept().await else { continue };
         if shared.faults.refusing() {
-            shared.faults.record(0, format!("refused connection from {peer}"));
+            shared.faults.record(0, crate::faults::FaultKind::Refuse, format!("refused connection from {peer}"));
             drop(tcp);
             continue;
         }

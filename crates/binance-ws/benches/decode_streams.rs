@@ -1,4 +1,6 @@
-//! Decoding stream frames: serde_json vs sonic-rs, raw and combined, for trade, bookTicker and depth frames.
+//! Decoding stream frames, raw and combined, for trade, bookTicker and depth frames. Frames in Binance's own
+//! key order take the fixed-order readers (`streams/fast.rs`) whichever backend is chosen; the `*_reordered`
+//! frames (same payload, `E` before `e`) take the serde path and so compare serde_json with sonic-rs.
 //! `cargo bench -p binance-ws --bench decode_streams`
 
 use binance_ws::streams::{decode_frame, Backend, Decoded, MarketEvent};
@@ -22,6 +24,13 @@ fn depth_frame(levels: usize) -> String {
     )
 }
 
+/// The same payload with `E` moved before `e`: no longer Binance's order, so the fixed-order readers decline it.
+fn reorder(data: &str) -> String {
+    let (e, rest) = data.trim_start_matches('{').split_once(',').expect("two keys at least");
+    let (big_e, rest) = rest.split_once(',').expect("three keys at least");
+    format!("{{{big_e},{e},{rest}")
+}
+
 fn combined(stream: &str, data: &str) -> String {
     format!(r#"{{"stream":"{stream}","data":{data}}}"#)
 }
@@ -35,6 +44,8 @@ fn bench(c: &mut Criterion) {
         ("bookTicker_combined", combined("bnbusdt@bookTicker", BOOK)),
         ("depth20", depth.clone()),
         ("depth20_combined", combined("btcusdt@depth@100ms", &depth)),
+        ("trade_reordered", reorder(TRADE)),
+        ("depth20_reordered", reorder(&depth)),
     ];
     for (name, frame) in &frames {
         let mut g = c.benchmark_group(*name);

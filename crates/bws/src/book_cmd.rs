@@ -4,37 +4,40 @@ use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
-use binance_ws::env::Product;
-use binance_ws::streams::{MarketEvent, Streams};
 use clap::Args;
 use futures::StreamExt;
 use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
 use serde_json::json;
 
-use crate::book_view::{BookView, Level};
+use crate::book_feed::{self, Feed};
+use crate::book_view::{BookView, Level, SyncState};
 use crate::cli::Global;
 use crate::progress::Spinner;
-use crate::{api_cmd, book_feed, book_ui, session, style};
+use crate::{api_cmd, book_ui, session, style};
+
+/// Levels per side copied from the book for the live view (more than any terminal shows).
+const LIVE_LEVELS: usize = 100;
 
 /// `bws book`.
 #[derive(Args, Debug)]
 #[command(after_help = "Examples:
   bws book BTCUSDT                 # live view; q or Esc quits
-  bws book ETHUSDT --once          # one snapshot as text, for scripts
+  bws book ETHUSDT --once          # the book once it is in sync, as text, for scripts
   bws book BTCUSDT --once --json --depth 5
 
-The view follows the depth20@100ms partial depth stream (20 levels a side, every 100 ms), seeded by a
-depth snapshot; the header shows the sync state, spread, update rate and how often the book was rebuilt.")]
+The book is binance_ws::book's: the depth@100ms diff stream joined to a depth snapshot as Binance's
+docs describe, every update id checked; a gap or a disconnect resyncs it by itself. The header shows the
+sync state, spread, update rate, and how often and why the book was resynced.")]
 pub struct BookArgs {
     /// Symbol, e.g. BTCUSDT.
     pub symbol: String,
-    /// Print one snapshot and exit (no terminal needed).
+    /// Print the book once it is in sync and exit (no terminal needed).
     #[arg(long)]
     pub once: bool,
     /// Levels per side printed by `--once`.
-    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=20))]
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=1000))]
     pub depth: u16,
-    /// How long to wait for the stream's first book.
+    /// How long to wait for the book to be in sync.
     #[arg(long, default_value = "10s", value_parser = crate::limits::parse_duration)]
     pub timeout: Duration,
 }
@@ -46,21 +49,15 @@ pub async fn run(args: BookArgs, global: &Global) -> anyhow::Result<i32> {
     }
     let target = api_cmd::target(global).await?;
     let api = session::connect_api(&target, None, global.quiet).await?;
-    // The snapshot seeds the view, and an unknown symbol fails here with the exchange's answer.
-    let snapshot = api.depth(symbol.as_str()).limit(20).await.with_context(|| format!("reading the {symbol} book"))?;
-    let stream = book_feed::stream(&symbol);
-    let mut view = BookView::new(&symbol, stream.name().trim_start_matches(&format!("{}@", symbol.to_lowercase())));
-    book_feed::seed(&mut view, &snapshot, Instant::now());
-    let base = target.env.stream_base(Product::Spot);
-    let mut feed = Streams::connect(target.env.clone(), Product::Spot)
-        .await
-        .with_context(|| format!("connecting to {base}"))?
-        .subscribed([stream])
-        .await
-        .context("subscribing to the depth stream")?;
+    // The book manager retries failed snapshots forever; an unknown symbol should fail at once instead, with
+    // the exchange's answer.
+    api.depth(symbol.as_str()).limit(5).await.with_context(|| format!("reading the {symbol} book"))?;
+    let mut feed = book_feed::connect(&target.env, api, &symbol).await?;
+    let mut view = BookView::new(&symbol, book_feed::SOURCE);
     if args.once {
-        let _spinner = Spinner::start(format!("waiting for the first {symbol} book"), global.quiet);
-        first_book(&mut feed, &mut view, args.timeout).await?;
+        let _spinner = Spinner::start(format!("syncing the {symbol} book"), global.quiet);
+        synced(&mut feed, &mut view, args.timeout).await?;
+        book_feed::refresh(&mut view, &feed.book, args.depth as usize);
         print_once(&view, args.depth as usize, global);
         return Ok(0);
     }
@@ -70,19 +67,26 @@ pub async fn run(args: BookArgs, global: &Global) -> anyhow::Result<i32> {
     result.map(|()| 0)
 }
 
-/// Waits for the stream's first book.
-async fn first_book(feed: &mut Streams, view: &mut BookView, timeout: Duration) -> anyhow::Result<()> {
+/// Follows the manager's events until the book is in sync.
+async fn synced(feed: &mut Feed, view: &mut BookView, timeout: Duration) -> anyhow::Result<()> {
     let wait = async {
-        while let Some(event) = feed.next().await {
-            let is_book = matches!(event, MarketEvent::PartialDepth(_));
+        while let Some(event) = feed.books.next().await {
             book_feed::apply(view, &event, Instant::now());
-            if is_book {
-                return Ok(());
+            match view.state {
+                SyncState::Synced if feed.book.is_synced() => return Ok(()),
+                SyncState::Closed => bail!("the stream closed before the book was in sync"),
+                _ => {}
             }
         }
-        bail!("the stream closed before the first book")
+        bail!("the stream closed before the book was in sync")
     };
-    tokio::time::timeout(timeout, wait).await.with_context(|| format!("no book within {timeout:?}"))?
+    match tokio::time::timeout(timeout, wait).await {
+        Ok(result) => result,
+        Err(_) => match &view.snapshot_error {
+            Some(e) => bail!("the {} book was not in sync within {timeout:?}; last snapshot error: {e}", view.symbol),
+            None => bail!("the {} book was not in sync within {timeout:?}", view.symbol),
+        },
+    }
 }
 
 fn print_once(view: &BookView, per_side: usize, global: &Global) {
@@ -95,6 +99,7 @@ fn print_once(view: &BookView, per_side: usize, global: &Global) {
         };
         let v = json!({
             "symbol": view.symbol, "state": view.state.label(), "lastUpdateId": view.last_update_id,
+            "resyncs": view.resyncs, "lastResyncReason": view.resync_reason,
             "spread": view.spread().map(|s| s.to_string()), "mid": view.mid().map(|m| m.normalize().to_string()),
             "bids": levels(&view.bids), "asks": levels(&view.asks),
         });
@@ -107,21 +112,22 @@ fn print_once(view: &BookView, per_side: usize, global: &Global) {
 }
 
 /// Redraws ten times a second until q, Esc or Ctrl-C.
-async fn live(terminal: &mut ratatui::DefaultTerminal, feed: &mut Streams, view: &mut BookView) -> anyhow::Result<()> {
+async fn live(terminal: &mut ratatui::DefaultTerminal, feed: &mut Feed, view: &mut BookView) -> anyhow::Result<()> {
     let mut tick = tokio::time::interval(Duration::from_millis(100));
     let mut ended = false;
     loop {
         tokio::select! {
-            event = feed.next(), if !ended => match event {
+            event = feed.books.next(), if !ended => match event {
                 Some(event) => {
                     book_feed::apply(view, &event, Instant::now());
                 }
                 None => {
                     ended = true;
-                    view.set_state(crate::book_view::SyncState::Closed);
+                    view.set_state(SyncState::Closed);
                 }
             },
             _ = tick.tick() => {
+                book_feed::refresh(view, &feed.book, LIVE_LEVELS);
                 terminal.draw(|f| book_ui::render(f, view, Instant::now())).context("drawing")?;
                 while event::poll(Duration::ZERO).context("reading keys")? {
                     if let Event::Key(k) = event::read().context("reading keys")? {

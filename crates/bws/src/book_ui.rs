@@ -49,7 +49,7 @@ pub fn ladder(view: &BookView, per_side: usize, bar_width: usize) -> Vec<Rung> {
     asks.chain(bids).collect()
 }
 
-/// The header's facts: the market (state, spread, mid), then the feed (rate, resyncs, update id).
+/// The header's facts: the market (state, spread, mid), then the feed (rate, resyncs and why, update id).
 pub fn summary(view: &BookView, now: Instant) -> [String; 2] {
     let spread = match (view.spread(), view.spread_bps()) {
         (Some(s), Some(bps)) => format!("spread {s} ({bps} bps)"),
@@ -57,10 +57,15 @@ pub fn summary(view: &BookView, now: Instant) -> [String; 2] {
         _ => "spread -".to_string(),
     };
     let mid = view.mid().map_or_else(|| "-".to_string(), |m| m.normalize().to_string());
-    [
-        format!("{}  {spread}  mid {mid}", view.state.label()),
-        format!("{:.1} updates/s  resyncs {}  lastUpdateId {}", view.rate(now), view.resyncs, view.last_update_id),
-    ]
+    let mut feed =
+        format!("{:.1} updates/s  resyncs {}  lastUpdateId {}", view.rate(now), view.resyncs, view.last_update_id);
+    if let Some(reason) = &view.resync_reason {
+        feed.push_str(&format!("  last resync: {reason}"));
+    }
+    if let Some(error) = &view.snapshot_error {
+        feed.push_str(&format!("  snapshot failed: {error}"));
+    }
+    [format!("{}  {spread}  mid {mid}", view.state.label()), feed]
 }
 
 const PRICE_WIDTH: usize = 16;
@@ -71,8 +76,8 @@ pub fn render(frame: &mut Frame, view: &BookView, now: Instant) {
     let [head, body, foot] =
         Layout::vertical([Constraint::Length(4), Constraint::Min(3), Constraint::Length(1)]).areas(frame.area());
     let state_color = match view.state {
-        SyncState::Live => Color::Green,
-        SyncState::Connecting | SyncState::Reconnecting => Color::Yellow,
+        SyncState::Synced => Color::Green,
+        SyncState::Syncing | SyncState::Resyncing => Color::Yellow,
         SyncState::Closed => Color::Red,
     };
     let title = format!(" {} order book ({}) ", view.symbol, view.source);
@@ -139,15 +144,15 @@ mod tests {
     }
 
     fn view() -> BookView {
-        let mut v = BookView::new("BTCUSDT", "depth20@100ms");
+        let mut v = BookView::new("BTCUSDT", "depth@100ms");
         v.set_book(
             vec![lvl("99.90", "2.0"), lvl("99.80", "8.0"), lvl("99.70", "1.0")],
             vec![lvl("100.10", "4.0"), lvl("100.20", "1.0"), lvl("100.30", "0.5")],
             42,
-            Instant::now(),
         );
-        v.set_state(SyncState::Live);
-        v.count_resync();
+        v.count_update(Instant::now());
+        v.set_state(SyncState::Synced);
+        v.set_resync(1, "gap: book at 40, event starts at 42");
         v
     }
 
@@ -165,11 +170,12 @@ mod tests {
 
     #[test]
     fn the_frame_shows_state_spread_and_a_ladder_with_bars_as_long_as_the_quantities() {
-        let rows = draw(&view(), 80, 14);
+        let rows = draw(&view(), 120, 14);
         let screen = rows.join("\n");
-        assert!(rows[0].contains("BTCUSDT order book (depth20@100ms)"), "{screen}");
-        assert!(rows[1].contains("LIVE") && rows[1].contains("spread 0.20 (20.00 bps)"), "{screen}");
+        assert!(rows[0].contains("BTCUSDT order book (depth@100ms)"), "{screen}");
+        assert!(rows[1].contains("SYNCED") && rows[1].contains("spread 0.20 (20.00 bps)"), "{screen}");
         assert!(rows[2].contains("resyncs 1") && rows[2].contains("lastUpdateId 42"), "{screen}");
+        assert!(rows[2].contains("last resync: gap: book at 40, event starts at 42"), "{screen}");
         // Rows below the header (which repeats the spread).
         let find = |text: &str| {
             (4..rows.len()).find(|&i| rows[i].contains(text)).unwrap_or_else(|| panic!("{text} in\n{screen}"))
@@ -197,14 +203,14 @@ mod tests {
 
     #[test]
     fn an_empty_book_says_so() {
-        let rows = draw(&BookView::new("ETHUSDT", "depth20@100ms"), 60, 10).join("\n");
-        assert!(rows.contains("CONNECTING") && rows.contains("no spread yet"), "{rows}");
+        let rows = draw(&BookView::new("ETHUSDT", "depth@100ms"), 60, 10).join("\n");
+        assert!(rows.contains("SYNCING") && rows.contains("no spread yet"), "{rows}");
     }
 
     #[test]
     fn plain_text_lists_asks_then_bids() {
         let lines = plain_text(&view(), 2, Instant::now());
-        assert!(lines[0].starts_with("BTCUSDT LIVE  spread 0.20"), "{lines:?}");
+        assert!(lines[0].starts_with("BTCUSDT SYNCED  spread 0.20"), "{lines:?}");
         let sides: Vec<&str> = lines[1..].iter().map(|l| &l[..3]).collect();
         assert_eq!(sides, ["ask", "ask", "bid", "bid"]);
         assert!(lines[1].contains("100.20") && lines[4].contains("99.80"), "{lines:?}");

@@ -1,6 +1,6 @@
-//! The view-model of `bws book`: the levels, spread, update rate, sync state and resync count that the
-//! live view and `--once` show. It knows nothing of where the book comes from: `book_feed.rs` fills it
-//! (today from the partial depth stream; later from `binance_ws::book`'s exact order book).
+//! The view-model of `bws book`: the levels, spread, update rate, sync state, resync count and reason that the
+//! live view and `--once` show. It knows nothing of where the book comes from: `book_feed.rs` fills it from
+//! `binance_ws::book`'s order book.
 
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
@@ -10,12 +10,12 @@ use rust_decimal::Decimal;
 /// Where the book stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SyncState {
-    /// No book yet.
-    Connecting,
-    /// Updates are arriving.
-    Live,
-    /// The feed dropped; the book shown is the last one received.
-    Reconnecting,
+    /// No book yet: waiting for the first snapshot to join the diff stream.
+    Syncing,
+    /// The levels are the exchange's book at `last_update_id`.
+    Synced,
+    /// Sync was lost (a gap or a disconnect); a new snapshot is on its way.
+    Resyncing,
     /// The feed ended for good.
     Closed,
 }
@@ -24,9 +24,9 @@ impl SyncState {
     /// The word the view shows.
     pub fn label(self) -> &'static str {
         match self {
-            SyncState::Connecting => "CONNECTING",
-            SyncState::Live => "LIVE",
-            SyncState::Reconnecting => "RECONNECTING",
+            SyncState::Syncing => "SYNCING",
+            SyncState::Synced => "SYNCED",
+            SyncState::Resyncing => "RESYNCING",
             SyncState::Closed => "CLOSED",
         }
     }
@@ -59,8 +59,12 @@ pub struct BookView {
     pub last_update_id: u64,
     /// The sync state.
     pub state: SyncState,
-    /// How many times the book had to be rebuilt after a gap.
-    pub resyncs: u32,
+    /// How many times the book lost sync and had to be rebuilt.
+    pub resyncs: u64,
+    /// Why it last lost sync.
+    pub resync_reason: Option<String>,
+    /// The last failed snapshot request, until the book is in sync again.
+    pub snapshot_error: Option<String>,
     updates: VecDeque<Instant>,
     first_update: Option<Instant>,
 }
@@ -74,20 +78,26 @@ impl BookView {
             bids: Vec::new(),
             asks: Vec::new(),
             last_update_id: 0,
-            state: SyncState::Connecting,
+            state: SyncState::Syncing,
             resyncs: 0,
+            resync_reason: None,
+            snapshot_error: None,
             updates: VecDeque::new(),
             first_update: None,
         }
     }
 
-    /// Replaces the levels (any order; kept best first) and counts an update at `at`.
-    pub fn set_book(&mut self, mut bids: Vec<Level>, mut asks: Vec<Level>, last_update_id: u64, at: Instant) {
+    /// Replaces the levels (any order; kept best first).
+    pub fn set_book(&mut self, mut bids: Vec<Level>, mut asks: Vec<Level>, last_update_id: u64) {
         bids.sort_by_key(|l| std::cmp::Reverse(l.price));
         asks.sort_by_key(|l| l.price);
         self.bids = bids;
         self.asks = asks;
         self.last_update_id = last_update_id;
+    }
+
+    /// Counts an update of the book at `at` (for the update rate).
+    pub fn count_update(&mut self, at: Instant) {
         self.first_update.get_or_insert(at);
         self.updates.push_back(at);
         while self.updates.front().is_some_and(|t| at.duration_since(*t) > RATE_WINDOW) {
@@ -100,9 +110,10 @@ impl BookView {
         self.state = state;
     }
 
-    /// Counts a rebuild of the book after a gap.
-    pub fn count_resync(&mut self) {
-        self.resyncs += 1;
+    /// Notes that the book lost sync for `reason` and how many times that has happened.
+    pub fn set_resync(&mut self, count: u64, reason: impl Into<String>) {
+        self.resyncs = count;
+        self.resync_reason = Some(reason.into());
     }
 
     /// The best bid.
@@ -157,8 +168,7 @@ mod tests {
     fn spread_mid_and_order_come_from_the_levels() {
         let mut v = BookView::new("BTCUSDT", "test");
         assert_eq!(v.spread(), None);
-        let t = Instant::now();
-        v.set_book(vec![lvl("99.00", "1"), lvl("99.50", "2")], vec![lvl("101.00", "3"), lvl("100.50", "4")], 7, t);
+        v.set_book(vec![lvl("99.00", "1"), lvl("99.50", "2")], vec![lvl("101.00", "3"), lvl("100.50", "4")], 7);
         assert_eq!(v.best_bid(), Some(lvl("99.50", "2")));
         assert_eq!(v.best_ask(), Some(lvl("100.50", "4")));
         assert_eq!(v.spread(), Some("1.00".parse().unwrap()));
@@ -173,7 +183,7 @@ mod tests {
         let mut v = BookView::new("X", "test");
         let t0 = Instant::now();
         for i in 0..20 {
-            v.set_book(vec![], vec![], i, t0 + Duration::from_millis(100 * i));
+            v.count_update(t0 + Duration::from_millis(100 * i));
         }
         // 20 updates over the first 1.9 s (counted as at least one second).
         let r = v.rate(t0 + Duration::from_millis(1900));

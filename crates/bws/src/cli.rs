@@ -54,9 +54,9 @@ pub enum Command {
     Api(ApiArgs),
     /// Follow market streams: events as an aligned table or JSON lines.
     Stream(crate::stream_cmd::StreamArgs),
-    /// Place, cancel and query spot orders; refused orders are never sent.
+    /// Place, cancel and query spot and futures orders; refused orders are never sent.
     Order(crate::order_cmd::OrderArgs),
-    /// Follow the account's user data events (orders, balances).
+    /// Follow the account's user data events (orders, balances, positions), spot or futures.
     UserData(crate::user_data_cmd::UserDataArgs),
     /// Binance DEX streams, one-off or long-lived.
     Dex(crate::dex_cmd::DexArgs),
@@ -68,6 +68,10 @@ pub enum Command {
     Replay(crate::replay_cmd::ReplayArgs),
     /// A live order book view (price ladder, spread, update rate); `--once` for scripts.
     Book(crate::book_cmd::BookArgs),
+    /// Measure the streams client (vs a bare socket), its memory, and the API client's round trips.
+    ///
+    /// Example: bws bench streams --kinds trade
+    Bench(crate::bench::BenchArgs),
 }
 
 /// `bws demo`.
@@ -91,9 +95,13 @@ pub struct SimArgs {
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
     /// Inject faults on a seeded schedule, e.g.
-    /// `every=2s,seed=7,kinds=drop+stall:3s+malformed+shutdown+gap+refuse:1s+delay:100ms` (add -v to see each one).
+    /// `every=2s,seed=7,kinds=drop+stall:3s+malformed+shutdown+gap+refuse:1s+delay:100ms+lifetime:5s`
+    /// (add -v to see each one).
     #[arg(long)]
     pub faults: Option<binance_ws_sim::chaos::Chaos>,
+    /// Flood mode: stream connections get pre-encoded frames as fast as they take them (for `bws bench streams --url`).
+    #[arg(long)]
+    pub flood: bool,
 }
 
 /// `bws api`.

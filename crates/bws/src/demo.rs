@@ -1,13 +1,16 @@
-//! `bws demo`: starts the local exchange in-process and walks through the library's capabilities.
+//! `bws demo`: starts the local exchange in-process and walks through the library's capabilities: the
+//! WebSocket API, market data, streams, a local order book in sync (`demo_book.rs`), spot trading with typed
+//! user data events, USDⓈ-M futures (`demo_futures.rs`) and the DEX. It ends by itself (in well under 30 s).
 
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
-use binance_ws::api::{ApiEvent, Security};
+use binance_ws::api::Security;
 use binance_ws::dex::{one_off, DexEnv};
 use binance_ws::model::{Interval, NewOrderRespType, Side};
 use binance_ws::spot::{Api, NewOrder};
 use binance_ws::streams::{MarketEvent as StreamEvent, Speed, Stream, Streams};
+use binance_ws::user_data::spot::UserEvent;
 use binance_ws::{Credentials, Env};
 use binance_ws_sim::config::{
     DEFAULT_ED25519_API_KEY, DEFAULT_ED25519_PRIVATE_PEM, DEFAULT_HMAC_API_KEY, DEFAULT_HMAC_SECRET,
@@ -15,10 +18,9 @@ use binance_ws_sim::config::{
 use binance_ws_sim::{Sim, SimConfig};
 use futures::StreamExt;
 use rust_decimal::Decimal;
-use serde_json::Value;
 
 use crate::cli::DemoArgs;
-use crate::style;
+use crate::{demo_book, demo_futures, style};
 
 pub async fn run(args: DemoArgs) -> anyhow::Result<i32> {
     let started = Instant::now();
@@ -39,7 +41,11 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<i32> {
     tokio::time::sleep(pause).await;
     streams(&sim).await?;
     tokio::time::sleep(pause).await;
+    demo_book::run(&sim, &api).await?;
+    tokio::time::sleep(pause).await;
     trading(&api, &sim).await?;
+    tokio::time::sleep(pause).await;
+    demo_futures::run(&sim).await?;
     tokio::time::sleep(pause).await;
     dex(&sim).await?;
 
@@ -123,9 +129,11 @@ async fn trading(api: &Api, sim: &Sim) -> anyhow::Result<()> {
         Err(e) => style::ok(&format!("refused before sending: {e}")),
         Ok(_) => bail!("an off-tick price was accepted"),
     }
-    let mut events = api.client().events();
-    let sub = api.user_data_stream_subscribe().await?;
-    style::ok(&format!("user data subscribed: {sub:?}"));
+    let mut events = api.user_data().await?;
+    style::ok(&format!(
+        "user data subscribed (subscription {}), events typed",
+        events.subscription_id().unwrap_or_default()
+    ));
     // Hold the simulated traders still and offer what we are about to buy from a second account, so that
     // the order fills completely however the market moved.
     sim.pause_market();
@@ -139,25 +147,25 @@ async fn trading(api: &Api, sim: &Sim) -> anyhow::Result<()> {
     let order = NewOrder::limit("BTCUSDT", Side::Buy, qty, ask.price).new_order_resp_type(NewOrderRespType::Full);
     let placed = api.place_order(order).await?;
     style::ok(&format!(
-        "LIMIT BUY {qty} @ {}: {:?}, executed {}, {} fill(s)",
+        "LIMIT BUY {qty} @ {}: {}, executed {}, {} fill(s)",
         ask.price,
-        placed.status,
+        placed.status.map_or_else(|| "ACK".to_string(), |s| s.to_string()),
         placed.executed_qty.unwrap_or_default(),
         placed.fills.as_ref().map_or(0, Vec::len)
     ));
     let deadline = tokio::time::Instant::now() + Duration::from_secs(2);
     let mut seen = Vec::new();
     while seen.len() < 3 {
-        match tokio::time::timeout_at(deadline, events.recv()).await {
-            Ok(Ok(ApiEvent::UserData { event_type, raw, .. })) => {
-                let v: Value = serde_json::from_str(&raw).unwrap_or_default();
-                let detail = match event_type.as_str() {
-                    "executionReport" => format!("{} {} {}", v["x"], v["X"], v["c"]),
-                    _ => String::new(),
-                };
-                seen.push(format!("{event_type} {detail}"));
+        match tokio::time::timeout_at(deadline, events.next()).await {
+            Ok(Some(UserEvent::ExecutionReport(r))) => seen.push(format!(
+                "executionReport {} {} {} {}@{}",
+                r.execution_type, r.status, r.client_order_id, r.last_qty, r.last_price
+            )),
+            Ok(Some(UserEvent::AccountPosition(p))) => {
+                let assets: Vec<&str> = p.balances.iter().map(|b| b.asset.as_str()).collect();
+                seen.push(format!("outboundAccountPosition {}", assets.join(", ")))
             }
-            Ok(Ok(_)) => {}
+            Ok(Some(_)) => {}
             _ => break,
         }
     }

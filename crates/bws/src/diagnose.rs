@@ -3,13 +3,15 @@
 
 use std::time::{Duration, Instant};
 
+use binance_ws::env::Product;
 use clap::Args;
 use serde_json::json;
 
 use crate::cli::Global;
 use crate::diagnose_checks::{Category, Ctx, Outcome};
+use crate::diagnose_futures::Setup;
 use crate::progress::Spinner;
-use crate::{api_cmd, style};
+use crate::{api_cmd, market, style};
 
 /// `bws diagnose`.
 #[derive(Args, Debug)]
@@ -19,12 +21,19 @@ use crate::{api_cmd, style};
   bws diagnose --env ws://127.0.0.1:9443 --json
 
 Categories: connection, general, market data, account, trading, user data, streams, order book,
-futures, DEX. Trading uses order.test only (nothing is placed), except on the embedded exchange
-(--env local), where the user data check also places and cancels one order far from the market.")]
+USD-M futures, COIN-M futures, DEX. Trading uses order.test only (nothing is placed), except on the
+embedded exchange (--env local), where the user data and futures checks also place and cancel one order
+far from the market each.")]
 pub struct DiagnoseArgs {
     /// The symbol the market data, trading, streams and order book checks use.
     #[arg(long, default_value = "BTCUSDT")]
     pub symbol: String,
+    /// The USDⓈ-M futures symbol the futures check uses.
+    #[arg(long, default_value = "BTCUSDT")]
+    pub usdm_symbol: String,
+    /// The COIN-M futures symbol the futures check uses.
+    #[arg(long, default_value = "BTCUSD_PERP")]
+    pub coinm_symbol: String,
     /// How long a check may wait for an answer or an event.
     #[arg(long, default_value = "10s", value_parser = crate::limits::parse_duration)]
     pub timeout: Duration,
@@ -34,6 +43,13 @@ pub async fn run(args: DiagnoseArgs, global: &Global) -> anyhow::Result<i32> {
     let target = api_cmd::target(global).await?;
     let in_process = target._sim.is_some();
     let mut ctx = Ctx::new(target.env.clone(), target.credentials.clone(), &args.symbol, args.timeout, in_process);
+    let (usdm_symbol, coinm_symbol) = (args.usdm_symbol.to_ascii_uppercase(), args.coinm_symbol.to_ascii_uppercase());
+    ctx.futures = Setup {
+        usdm_rules: target._sim.as_ref().and_then(|s| market::embedded_rules(s, Product::UsdM, &usdm_symbol)),
+        coinm_rules: target._sim.as_ref().and_then(|s| market::embedded_rules(s, Product::CoinM, &coinm_symbol)),
+        usdm_symbol,
+        coinm_symbol,
+    };
     style::status(global.quiet, &format!("diagnosing {}", ctx.describe()));
     let started = Instant::now();
     let (mut passed, mut failed, mut skipped) = (0, 0, 0);
@@ -100,5 +116,5 @@ fn print_check(global: &Global, category: Category, outcome: &Outcome, elapsed: 
         Outcome::Fail(d) => style::red(d),
         Outcome::Pass(d) => d.clone(),
     };
-    style::out(&format!("  {mark} {:<12} {:>9}  {detail}", category.name(), time));
+    style::out(&format!("  {mark} {:<14} {:>9}  {detail}", category.name(), time));
 }

@@ -39,31 +39,41 @@ pub enum Category {
     UserData,
     Streams,
     OrderBook,
-    Futures,
+    FuturesUsdm,
+    FuturesCoinm,
     Dex,
 }
 
 /// What the checks share: the endpoint, keys, and the API connection once made.
 pub struct Ctx {
     pub(crate) env: Env,
-    credentials: Option<Credentials>,
+    pub(crate) credentials: Option<Credentials>,
     pub(crate) symbol: String,
     pub(crate) timeout: Duration,
-    in_process: bool,
+    pub(crate) in_process: bool,
     api: Option<Api>,
+    /// The futures symbols (and their rules on the embedded exchange).
+    pub(crate) futures: crate::diagnose_futures::Setup,
 }
 
 impl Ctx {
     /// `in_process`: the endpoint is the embedded local exchange, where placing an order harms no one.
     pub fn new(env: Env, credentials: Option<Credentials>, symbol: &str, timeout: Duration, in_process: bool) -> Ctx {
-        Ctx { env, credentials, symbol: symbol.to_ascii_uppercase(), timeout, in_process, api: None }
+        let futures = Default::default();
+        Ctx { env, credentials, symbol: symbol.to_ascii_uppercase(), timeout, in_process, api: None, futures }
     }
 
     /// The endpoints checked, for the opening line.
     pub fn describe(&self) -> String {
         let what = if self.in_process { " (the embedded local exchange)" } else { "" };
         let keys = if self.credentials.is_some() { "with an API key" } else { "without an API key" };
-        format!("{}{what} and {}, {keys}", self.env.api_url(Product::Spot), self.env.stream_base(Product::Spot))
+        format!(
+            "{}{what}, its streams at {}, and the futures APIs {} and {}, {keys}",
+            self.env.api_url(Product::Spot),
+            self.env.stream_base(Product::Spot),
+            self.env.api_url(Product::UsdM),
+            self.env.api_url(Product::CoinM)
+        )
     }
 
     pub(crate) fn api(&self) -> anyhow::Result<&Api> {
@@ -79,7 +89,7 @@ impl Ctx {
 
 impl Category {
     /// Every category, in order.
-    pub const ALL: [Category; 10] = [
+    pub const ALL: [Category; 11] = [
         Category::Connection,
         Category::General,
         Category::MarketData,
@@ -88,7 +98,8 @@ impl Category {
         Category::UserData,
         Category::Streams,
         Category::OrderBook,
-        Category::Futures,
+        Category::FuturesUsdm,
+        Category::FuturesCoinm,
         Category::Dex,
     ];
 
@@ -103,7 +114,8 @@ impl Category {
             Category::UserData => "user data",
             Category::Streams => "streams",
             Category::OrderBook => "order book",
-            Category::Futures => "futures",
+            Category::FuturesUsdm => "USD-M futures",
+            Category::FuturesCoinm => "COIN-M futures",
             Category::Dex => "DEX",
         }
     }
@@ -112,9 +124,6 @@ impl Category {
     pub async fn run(self, ctx: &mut Ctx) -> Outcome {
         if let Some(skip) = match self {
             Category::Account | Category::Trading | Category::UserData => ctx.keyed(),
-            Category::Futures => Some(Outcome::Skip(
-                "not yet available: the futures API is being added (to be wired after it lands)".into(),
-            )),
             Category::Dex if is_binance(&ctx.env) => {
                 Some(Outcome::Skip("the Binance DEX was shut down upstream".into()))
             }
@@ -133,9 +142,9 @@ impl Category {
                 Category::UserData => user_data(ctx).await,
                 Category::Streams => streams(ctx).await,
                 Category::OrderBook => crate::diagnose_book::order_book(ctx).await,
+                Category::FuturesUsdm => crate::diagnose_futures::usdm(ctx).await,
+                Category::FuturesCoinm => crate::diagnose_futures::coinm(ctx).await,
                 Category::Dex => dex(ctx).await,
-                // Skipped above; the check lands with the futures API.
-                Category::Futures => bail!("the futures check is not written yet"),
             }
         })
         .await;

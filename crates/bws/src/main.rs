@@ -3,22 +3,28 @@
 //! Exit codes: see [`exit::EXIT_CODES`].
 
 mod api_cmd;
+mod bench;
 mod book_cmd;
 mod book_feed;
 mod book_ui;
 mod book_view;
 mod cli;
 mod demo;
+mod demo_book;
+mod demo_futures;
 mod dex_cmd;
 mod dex_rows;
 mod diagnose;
 mod diagnose_book;
 mod diagnose_checks;
+mod diagnose_futures;
 mod dot_env;
 mod exit;
 mod limits;
+mod market;
 mod market_rows;
 mod order_cmd;
+mod order_futures;
 mod order_spot;
 mod progress;
 mod record_cmd;
@@ -30,6 +36,7 @@ mod stream_cmd;
 mod style;
 mod table;
 mod user_data_cmd;
+mod user_data_rows;
 
 use clap::Parser;
 
@@ -38,7 +45,9 @@ use cli::{Cli, Command};
 fn main() {
     dot_env::load();
     let cli = Cli::parse();
-    init_logging(cli.verbose, cli.global.quiet);
+    // The live book view owns the terminal: log lines would tear it (its header shows resyncs and why).
+    let live_view = matches!(&cli.command, Command::Book(b) if !b.once);
+    init_logging(cli.verbose, cli.global.quiet || live_view);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -59,6 +68,7 @@ fn main() {
             Command::Record(args) => record_cmd::run(args, &cli.global).await,
             Command::Replay(args) => replay_cmd::run(args, &cli.global).await,
             Command::Book(args) => book_cmd::run(args, &cli.global).await,
+            Command::Bench(args) => bench::run(args, &cli.global).await,
         };
         match outcome {
             Ok(code) => code,

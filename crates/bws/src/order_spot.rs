@@ -4,7 +4,7 @@
 
 use anyhow::Context as _;
 use binance_ws::api::Security;
-use binance_ws::model::{OrderType, TimeInForce};
+use binance_ws::model::{NewOrderRespType, OrderType, TimeInForce};
 use binance_ws::spot::{
     Api, ApiRequest, CancelOrder, CancelResult, NewOrder, OpenOrdersStatus, OrderRef, OrderResponse,
     OrderStatusRequest, QueriedOrder, TestOrder,
@@ -16,11 +16,11 @@ use serde_json::Value;
 use crate::api_cmd::Target;
 use crate::cli::Global;
 use crate::exit::Usage;
-use crate::order_cmd::{OpenArgs, OrderRefArgs, PlaceArgs};
+use crate::order_cmd::{flag_enum, OpenArgs, OrderRefArgs, PlaceArgs};
 use crate::{api_cmd, session, style, table};
 
 pub async fn place(args: PlaceArgs, global: &Global) -> anyhow::Result<i32> {
-    let order = new_order(&args);
+    let order = new_order(&args)?;
     let (method, params) = if args.test {
         (TestOrder::METHOD, TestOrder::new(order.clone()).params())
     } else {
@@ -132,8 +132,20 @@ pub async fn open(args: OpenArgs, global: &Global) -> anyhow::Result<i32> {
 }
 
 /// The order the arguments describe; limit types get `GTC` unless `--tif` says otherwise.
-fn new_order(args: &PlaceArgs) -> NewOrder {
-    let mut o = NewOrder::new(args.symbol.as_str(), args.side, args.order_type);
+fn new_order(args: &PlaceArgs) -> anyhow::Result<NewOrder> {
+    let order_type: OrderType = flag_enum(
+        "TYPE",
+        &args.order_type,
+        "LIMIT, MARKET, LIMIT_MAKER, STOP_LOSS, STOP_LOSS_LIMIT, TAKE_PROFIT, TAKE_PROFIT_LIMIT (spot; futures types need --market usdm|coinm)",
+    )?;
+    let tif: Option<TimeInForce> = args
+        .tif
+        .as_deref()
+        .map(|t| flag_enum("--tif", t, "GTC, IOC, FOK (spot; GTX and GTD are futures)"))
+        .transpose()?;
+    let resp_type: Option<NewOrderRespType> =
+        args.resp_type.as_deref().map(|t| flag_enum("--resp-type", t, "ACK, RESULT, FULL")).transpose()?;
+    let mut o = NewOrder::new(args.symbol.as_str(), args.side, order_type);
     o.quantity = args.qty;
     o.quote_order_qty = args.quote_qty;
     o.price = args.price;
@@ -141,14 +153,13 @@ fn new_order(args: &PlaceArgs) -> NewOrder {
     o.trailing_delta = args.trailing_delta;
     o.iceberg_qty = args.iceberg_qty;
     o.new_client_order_id = args.client_id.clone();
-    o.new_order_resp_type = args.resp_type;
-    let limit_type =
-        matches!(args.order_type, OrderType::Limit | OrderType::StopLossLimit | OrderType::TakeProfitLimit);
-    o.time_in_force = args.tif.or(limit_type.then_some(TimeInForce::Gtc));
-    o
+    o.new_order_resp_type = resp_type;
+    let limit_type = matches!(order_type, OrderType::Limit | OrderType::StopLossLimit | OrderType::TakeProfitLimit);
+    o.time_in_force = tif.or(limit_type.then_some(TimeInForce::Gtc));
+    Ok(o)
 }
 
-fn order_ref(args: &OrderRefArgs) -> anyhow::Result<OrderRef> {
+pub fn order_ref(args: &OrderRefArgs) -> anyhow::Result<OrderRef> {
     match (&args.client_id, args.order_id) {
         (Some(client_id), _) => Ok(OrderRef::ClientId(client_id.clone())),
         (None, Some(id)) => Ok(OrderRef::Id(id)),
@@ -170,19 +181,19 @@ async fn send<R: ApiRequest>(api: &Api, request: &R) -> anyhow::Result<Value> {
 }
 
 /// With `--json` the answer is printed as received (nothing when quiet); true when that was all to do.
-fn print_raw(global: &Global, answer: &Value) -> bool {
+pub fn print_raw(global: &Global, answer: &Value) -> bool {
     if global.json && !global.quiet {
         style::out(&answer.to_string());
     }
     global.json || global.quiet
 }
 
-fn typed<T: DeserializeOwned>(answer: &Value) -> Option<T> {
+pub fn typed<T: DeserializeOwned>(answer: &Value) -> Option<T> {
     serde_json::from_value(answer.clone()).ok()
 }
 
 /// Prints every refusal (the first on the error line) and returns exit code 1: nothing was sent.
-fn refuse(refusals: &[ValidationError]) -> i32 {
+pub fn refuse(refusals: &[ValidationError]) -> i32 {
     let mut message = format!("not sent: {}", refusals[0]);
     for more in &refusals[1..] {
         message.push_str(&format!("\n       also: {more}"));

@@ -73,6 +73,11 @@ impl From<&String> for Cell {
         Cell::Text(v.clone())
     }
 }
+impl From<&binance_ws::streams::SmolStr> for Cell {
+    fn from(v: &binance_ws::streams::SmolStr) -> Cell {
+        Cell::Text(v.to_string())
+    }
+}
 impl From<&str> for Cell {
     fn from(v: &str) -> Cell {
         Cell::Text(v.to_string())

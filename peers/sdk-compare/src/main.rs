@@ -33,6 +33,8 @@ use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio_websockets::{Message, ServerBuilder};
 
+mod streams;
+
 struct Args {
     pings: usize,
     block: usize,
@@ -277,7 +279,34 @@ async fn compare(server: &str, url: &str, a: &Args) -> Result<()> {
     Ok(())
 }
 
+/// `streams [--messages N] [--rounds R] [--kinds a,b] [--workers W]`: the streams comparison.
+fn streams_args() -> Result<(streams::StreamsArgs, usize)> {
+    let mut a = streams::StreamsArgs {
+        messages: 200_000,
+        rounds: 5,
+        kinds: vec![streams::Kind::Trade, streams::Kind::BookTicker, streams::Kind::Depth],
+    };
+    let mut workers = 2;
+    let mut it = std::env::args().skip(2);
+    while let Some(flag) = it.next() {
+        let value = it.next().with_context(|| format!("{flag} needs a value"))?;
+        match flag.as_str() {
+            "--messages" => a.messages = value.parse()?,
+            "--rounds" => a.rounds = value.parse()?,
+            "--workers" => workers = value.parse()?,
+            "--kinds" => a.kinds = value.split(',').map(streams::Kind::parse).collect::<Result<_>>()?,
+            other => anyhow::bail!("unknown flag {other}"),
+        }
+    }
+    Ok((a, workers))
+}
+
 fn main() -> Result<()> {
+    if std::env::args().nth(1).as_deref() == Some("streams") {
+        let (a, workers) = streams_args()?;
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(workers).enable_all().build()?;
+        return rt.block_on(streams::run(a));
+    }
     let a = args()?;
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(a.workers).enable_all().build()?;
     rt.block_on(run(a))

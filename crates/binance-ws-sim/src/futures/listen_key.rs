@@ -33,6 +33,8 @@ pub struct ListenKeys {
     ttl_ms: u64,
     keys: HashMap<String, Key>,
     by_account: HashMap<AccountId, String>,
+    /// `userDataStream.ping`s that extended a key, per account (tests observe the client's keepalives here).
+    keepalives: HashMap<AccountId, u64>,
     rng: StdRng,
 }
 
@@ -44,7 +46,13 @@ pub fn no_such_key() -> Reject {
 impl ListenKeys {
     /// Keys living `ttl_ms` without keepalive; key strings come from `seed`.
     pub fn new(ttl_ms: u64, seed: u64) -> ListenKeys {
-        ListenKeys { ttl_ms, keys: HashMap::new(), by_account: HashMap::new(), rng: StdRng::seed_from_u64(seed) }
+        ListenKeys {
+            ttl_ms,
+            keys: HashMap::new(),
+            by_account: HashMap::new(),
+            keepalives: HashMap::new(),
+            rng: StdRng::seed_from_u64(seed),
+        }
     }
 
     fn active_key(&self, account: AccountId, now_ms: u64) -> Option<&String> {
@@ -76,7 +84,19 @@ impl ListenKeys {
         if let Some(x) = self.keys.get_mut(&k) {
             x.expires_at = now_ms + self.ttl_ms;
         }
+        *self.keepalives.entry(account).or_default() += 1;
         Ok(k)
+    }
+
+    /// How many `userDataStream.ping`s extended the account's keys so far.
+    pub fn keepalives(&self, account: AccountId) -> u64 {
+        self.keepalives.get(&account).copied().unwrap_or(0)
+    }
+
+    /// The account's active key at `now_ms` and when it expires.
+    pub fn active(&self, account: AccountId, now_ms: u64) -> Option<(String, u64)> {
+        let k = self.active_key(account, now_ms)?;
+        Some((k.clone(), self.keys[k].expires_at))
     }
 
     /// userDataStream.stop: closes the account's active key; -1125 when it has none.
@@ -117,9 +137,11 @@ mod tests {
         assert_eq!(key.len(), 64);
         assert_eq!(k.start(a, 500), key, "an active key is returned again");
         assert_eq!(k.ping(a, 1400).unwrap(), key);
+        assert_eq!((k.keepalives(a), k.active(a, 1400)), (1, Some((key.clone(), 2400))));
         assert_eq!(k.status(&key, 2399), KeyStatus::Active(a));
         assert_eq!(k.status(&key, 2400), KeyStatus::Expired(2400));
         assert_eq!(k.ping(a, 2400).unwrap_err().code, -1125);
+        assert_eq!((k.keepalives(a), k.active(a, 2400)), (1, None), "a failed ping extends nothing");
         let fresh = k.start(a, 2500);
         assert_ne!(fresh, key);
         assert_eq!(k.status(&key, 2500), KeyStatus::Closed);

@@ -277,6 +277,8 @@ where
     // Set by a SkipDepthUpdate fault: the next depth diff frame is not sent.
     let mut skip_depth = false;
     let started = Instant::now();
+    // When the connection is closed as at the end of its lifetime (sooner after a Lifetime fault).
+    let mut close_at = cfg.max_lifetime.map(|l| started + l);
     let mut tick = tokio::time::interval(cfg.tick_interval);
     tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
     let mut ping = tokio::time::interval_at(started + cfg.ping_interval, cfg.ping_interval);
@@ -360,7 +362,7 @@ where
                         return;
                     }
                 }
-                if cfg.max_lifetime.is_some_and(|l| started.elapsed() >= l) {
+                if close_at.is_some_and(|t| Instant::now() >= t) {
                     close(&mut ws, CloseCode::GOING_AWAY, "Connection lifetime exceeded").await;
                     return;
                 }
@@ -400,6 +402,10 @@ where
                     }
                 }
                 Ok(ConnFault::SkipDepthUpdate) => skip_depth = true,
+                Ok(ConnFault::Lifetime(d)) => {
+                    let at = Instant::now() + d;
+                    close_at = Some(close_at.map_or(at, |t| t.min(at)));
+                }
                 Err(_) => {}
             },
             changed = shutdown_rx.changed() => {

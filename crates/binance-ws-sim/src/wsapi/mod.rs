@@ -28,7 +28,7 @@ pub use order_count::{OrderLimiter, OrdersRefusal};
 pub use params::{Params, ParamsExt};
 
 use crate::exchange::AccountId;
-use crate::faults::ConnFault;
+use crate::faults::{ConnFault, FaultKind};
 use crate::ratelimit::Refusal;
 use crate::server::SimShared;
 
@@ -267,7 +267,7 @@ where
     let mut frames_sent: u64 = 0;
     let cfg = &sim.config;
     let (ping_interval, pong_timeout) = frontend.keepalive(&sim);
-    let close_at = Instant::now() + cfg.connection_lifetime;
+    let mut close_at = Instant::now() + cfg.connection_lifetime;
     let mut next_ping = Instant::now() + ping_interval;
     let mut pong_deadline: Option<Instant> = None;
     // Replies wait here while a reply-delay fault is in force, so that other faults can still strike.
@@ -282,7 +282,7 @@ where
             }
             frames_sent += 1;
             if frame_budget.is_some_and(|n| frames_sent >= n) {
-                sim.faults.record(conn_id, format!("dropped after {frames_sent} frames"));
+                sim.faults.record(conn_id, FaultKind::DropAfterFrames, format!("dropped after {frames_sent} frames"));
                 return;
             }
         }
@@ -306,23 +306,23 @@ where
             event = events.recv() => match event {
                 Some(frame) => outbox.push_back((Instant::now(), frame)),
                 None => {
-                    sim.faults.record(conn_id, "dropped: user data stream queue full".into());
+                    sim.faults.record(conn_id, FaultKind::SlowConsumer, "dropped: user data stream queue full".into());
                     return;
                 }
             },
             // Wakes the loop when a delayed reply is due; the top of the loop sends it.
             _ = sleep_until(send_at) => {}
             fault = faults.recv() => match fault {
-                Ok(ConnFault::Drop) => { sim.faults.record(conn_id, "dropped".into()); return; }
+                Ok(ConnFault::Drop) => { sim.faults.record(conn_id, FaultKind::Drop, "dropped".into()); return; }
                 Ok(ConnFault::Stall(d)) => {
-                    sim.faults.record(conn_id, format!("stalled for {d:?}"));
+                    sim.faults.record(conn_id, FaultKind::Stall, format!("stalled for {d:?}"));
                     // Read nothing and send nothing (not even pongs) until the stall ends, unless dropped.
                     let until = Instant::now() + d;
                     loop {
                         tokio::select! {
                             _ = sleep_until(until) => break,
                             f = faults.recv() => if matches!(f, Ok(ConnFault::Drop)) {
-                                sim.faults.record(conn_id, "dropped".into());
+                                sim.faults.record(conn_id, FaultKind::Drop, "dropped".into());
                                 return;
                             },
                         }
@@ -330,13 +330,17 @@ where
                     next_ping = Instant::now() + ping_interval;
                 }
                 Ok(ConnFault::Malformed) => {
-                    sim.faults.record(conn_id, "sent a malformed frame".into());
+                    sim.faults.record(conn_id, FaultKind::Malformed, "sent a malformed frame".into());
                     if ws.send(Message::text("{\"id\":")).await.is_err() { return; }
                 }
                 Ok(ConnFault::ServerShutdown) => {
-                    sim.faults.record(conn_id, "sent serverShutdown".into());
+                    sim.faults.record(conn_id, FaultKind::ServerShutdown, "sent serverShutdown".into());
                     let ev = json!({"event": {"e": "serverShutdown", "E": sim.clock.now_ms()}}).to_string();
                     if ws.send(Message::text(ev)).await.is_err() { return; }
+                }
+                Ok(ConnFault::Lifetime(d)) => {
+                    sim.faults.record(conn_id, FaultKind::Lifetime, format!("closing in {d:?}"));
+                    close_at = close_at.min(Instant::now() + d);
                 }
                 // Stream-only faults.
                 Ok(ConnFault::SkipDepthUpdate) | Err(_) => {}

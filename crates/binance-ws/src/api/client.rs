@@ -176,6 +176,7 @@ impl ApiClient {
         config: ApiConfig,
         product: Product,
     ) -> Result<Self> {
+        super::check_recv_window(config.recv_window_ms)?;
         let ws = crate::transport::connect(url, config.transport.connect_timeout).await?;
         let (events, _) = broadcast::channel(config.event_capacity.max(16));
         let shared = Arc::new(Shared {

@@ -5,6 +5,7 @@
 //! reads plain frames; serde reads the rest.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -52,7 +53,15 @@ struct Raw<'a> {
 impl Envelope {
     pub fn parse(frame: &[u8]) -> Result<Self, serde_json::Error> {
         if let Some(fields) = scan(frame) {
-            return Ok(Envelope(fields));
+            // The scanner skips over values without checking them; a pushed event is kept whole and
+            // handed on raw, so it must be JSON: one that is not goes to serde, which reports it.
+            let event_ok = fields
+                .event
+                .as_ref()
+                .is_none_or(|r| serde_json::from_slice::<serde::de::IgnoredAny>(&frame[r.clone()]).is_ok());
+            if event_ok {
+                return Ok(Envelope(fields));
+            }
         }
         let raw: Raw = serde_json::from_slice(frame)?;
         let span = |v: Option<&RawValue>| v.map(|v| span_in(frame, v.get()));
@@ -98,6 +107,37 @@ impl Envelope {
     /// Where `event` lies inside the frame.
     pub fn event_range(&self) -> Option<Range<usize>> {
         self.0.event.clone()
+    }
+}
+
+/// A frame the server pushed on its own (not a reply): a user data event, or the announcement that the
+/// server will close the connection soon.
+#[doc(hidden)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Push {
+    /// `{"event":{"e":"serverShutdown",..}}`: rotate to a fresh connection.
+    ServerShutdown,
+    /// A user data stream event.
+    Event {
+        /// The subscription it belongs to (`subscriptionId`).
+        subscription_id: Option<u64>,
+        /// The event's `e` field (empty when missing).
+        event_type: String,
+        /// The event object's JSON.
+        raw: Arc<str>,
+    },
+}
+
+impl Envelope {
+    /// The pushed event this frame carries, if it is one (the path every user data event takes).
+    pub fn push(&self, frame: &[u8]) -> Option<Push> {
+        let event = &frame[self.event_range()?];
+        let event_type = event_type(event).unwrap_or_default();
+        if event_type == "serverShutdown" {
+            return Some(Push::ServerShutdown);
+        }
+        let raw: Arc<str> = String::from_utf8_lossy(event).into();
+        Some(Push::Event { subscription_id: self.subscription_id(), event_type, raw })
     }
 }
 
@@ -152,5 +192,9 @@ mod tests {
         let r = env.event_range().unwrap();
         assert_eq!(event_type(&f[r]).as_deref(), Some("outboundAccountPosition"));
         assert_eq!(env.numeric_id(f), None);
+        // Found by decoders_on_garbage: an event that is not JSON inside a well-formed frame is refused,
+        // never handed on raw.
+        let bad = br#"{"subscriptionId":0,"event":{"e":"outboundAccountPosition","u":15640345710?3,"B":[]}}"#;
+        assert!(Envelope::parse(bad).is_err());
     }
 }

@@ -48,6 +48,17 @@ pub(crate) fn client_now_ms() -> u64 {
     client::Shared::now_ms()
 }
 
+/// Reads a frame the way the connection task does before routing it: the pushed event it carries (a user
+/// data event or `serverShutdown`), or `None` for a reply. Public only for fuzzing and tests; not part of the API.
+#[doc(hidden)]
+pub fn decode_push(frame: &[u8]) -> crate::Result<Option<envelope::Push>> {
+    let env = envelope::Envelope::parse(frame).map_err(|e| crate::Error::decode("API frame", e, frame))?;
+    Ok(env.push(frame))
+}
+
+#[doc(hidden)]
+pub use envelope::Push;
+
 /// How a request is authorized, from the method's security type in the docs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Security {
@@ -71,12 +82,49 @@ pub fn changes_state(method: &str) -> bool {
         || m.starts_with("algoOrder.")
 }
 
-/// `recvWindow` as the API takes it: milliseconds with at most three decimals, integral values without any.
+/// `recvWindow` as the API takes it: milliseconds with at most three decimals, integral values without any
+/// (the same text [`crate::auth::sign_params`] signs); `null` for a value that has no such form (NaN, infinite,
+/// beyond 9e15 ms).
 pub fn recv_window_value(ms: f64) -> serde_json::Value {
-    let rounded = (ms * 1000.0).round() / 1000.0;
-    if rounded.fract() == 0.0 && rounded >= 0.0 {
-        serde_json::Value::from(rounded as u64)
-    } else {
-        serde_json::Number::from_f64(rounded).map(serde_json::Value::Number).unwrap_or(serde_json::Value::Null)
+    crate::auth::recv_window_number(ms).map(serde_json::Value::Number).unwrap_or(serde_json::Value::Null)
+}
+
+/// Binance's limits for `recvWindow` (web-socket-api.md, "Timing security": up to three decimals, at most
+/// 60000 ms); checked when a client is created so that a bad setting fails there, not on every request.
+pub(crate) fn check_recv_window(ms: Option<f64>) -> crate::Result<()> {
+    match ms {
+        Some(w) if !(w > 0.0 && w <= 60_000.0) => Err(crate::Error::InvalidRequest(format!(
+            "recv_window_ms must be more than 0 and at most 60000 (Binance's maximum), not {w}"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recv_window_is_rendered_once_the_same_way_and_checked_against_binance_limits() {
+        assert_eq!(recv_window_value(5000.0).to_string(), "5000");
+        assert_eq!(recv_window_value(6000.3456).to_string(), "6000.346");
+        assert_eq!(recv_window_value(-5.0).to_string(), "-5", "not `-5.0`");
+        assert!(recv_window_value(f64::NAN).is_null());
+        assert!(recv_window_value(-2.152527361715694e252).is_null());
+        assert!(check_recv_window(None).is_ok());
+        assert!(check_recv_window(Some(60_000.0)).is_ok());
+        assert!(check_recv_window(Some(0.001)).is_ok());
+        for bad in [0.0, -1.0, 60_000.001, f64::NAN, f64::INFINITY] {
+            let err = check_recv_window(Some(bad)).unwrap_err();
+            assert!(err.to_string().contains("60000"), "{err}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_client_with_an_impossible_recv_window_is_refused_before_connecting() {
+        let config = ApiConfig { recv_window_ms: Some(70_000.0), ..Default::default() };
+        // Nothing listens on port 9: the refusal comes before any connection attempt.
+        let err = ApiClient::connect("ws://127.0.0.1:9/ws-api/v3", None, config).await.unwrap_err();
+        assert!(matches!(err, crate::Error::InvalidRequest(_)), "{err}");
     }
 }

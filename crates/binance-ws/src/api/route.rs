@@ -4,12 +4,11 @@
 //! session's logon state are updated on the way.
 
 use std::sync::atomic::Ordering;
-use std::sync::Arc;
 
 use bytes::Bytes;
 
 use super::client::{ApiEvent, Reply, Shared};
-use super::envelope::{event_type, Envelope};
+use super::envelope::{Envelope, Push};
 
 /// Ids of requests the connection task sends for itself (logon) live above this, never colliding with
 /// the handles'.
@@ -38,16 +37,16 @@ pub(crate) fn route_frame(shared: &Shared, frame: Bytes, generation: u64, mine: 
     if let Some(range) = env.rate_limits_range() {
         shared.rate_limits.lock().record(frame.slice(range));
     }
-    if let Some(range) = env.event_range() {
-        let event = &frame[range.clone()];
-        let kind = event_type(event).unwrap_or_default();
-        if kind == "serverShutdown" {
-            return Routed::Rotate("server announced shutdown".into());
+    match env.push(&frame) {
+        Some(Push::ServerShutdown) => return Routed::Rotate("server announced shutdown".into()),
+        Some(Push::Event { subscription_id, event_type, raw }) => {
+            if let Some(range) = env.event_range() {
+                shared.user_data.route(generation, subscription_id, frame.slice(range));
+            }
+            shared.publish(ApiEvent::UserData { subscription_id, event_type, raw });
+            return Routed::Done;
         }
-        shared.user_data.route(generation, env.subscription_id(), frame.slice(range));
-        let raw: Arc<str> = String::from_utf8_lossy(event).into();
-        shared.publish(ApiEvent::UserData { subscription_id: env.subscription_id(), event_type: kind, raw });
-        return Routed::Done;
+        None => {}
     }
     let status = env.status().unwrap_or(0);
     let error = env.error(&frame).map(|e| (e.code, e.msg, e.data.and_then(|d| d.retry_after)));

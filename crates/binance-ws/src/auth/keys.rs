@@ -37,8 +37,9 @@ impl Signer {
                 match pair.sign(&signature::RSA_PKCS1_SHA256, rng, payload, &mut sig) {
                     Ok(()) => base64::engine::general_purpose::STANDARD.encode(&sig),
                     Err(_) => {
-                        // Only a failing system RNG gets here. An empty signature makes Binance reject the
-                        // request (-1022), which reaches the caller as an error value instead of a panic.
+                        // The key signed once when it was loaded, so only a failing system RNG gets here. An
+                        // empty signature makes Binance reject the request (-1022), which reaches the caller as an
+                        // error value instead of a panic.
                         tracing::error!("RSA signing failed (system random number generator unavailable)");
                         String::new()
                     }
@@ -107,9 +108,21 @@ pub(crate) fn signer_from_pem(pem_text: &str) -> Result<Signer> {
 }
 
 fn rsa_signer(parsed: Result<signature::RsaKeyPair, ring::error::KeyRejected>, format: &str) -> Result<Signer> {
-    parsed
-        .map(|pair| Signer::Rsa(Arc::new(pair), SystemRandom::new()))
-        .map_err(|e| Error::Key(format!("invalid RSA {format} private key ({e}); RSA keys must be 2048 to 4096 bits")))
+    let pair = parsed.map_err(|e| {
+        Error::Key(format!("invalid RSA {format} private key ({e}); RSA keys must be 2048 to 4096 bits"))
+    })?;
+    // ring accepts some damaged keys (a CRT exponent that does not match `d`, found by fuzzing) and only notices
+    // when a signature fails its own check. Sign once now, so that such a key is refused here instead of
+    // producing empty signatures later.
+    let rng = SystemRandom::new();
+    let mut probe = vec![0u8; pair.public().modulus_len()];
+    pair.sign(&signature::RSA_PKCS1_SHA256, &rng, b"binance-ws key check", &mut probe).map_err(|_| {
+        Error::Key(format!(
+            "the RSA {format} private key is damaged: its parts do not fit together (a test signature failed); \
+             check it with `openssl pkey -in key.pem -check -noout`"
+        ))
+    })?;
+    Ok(Signer::Rsa(Arc::new(pair), rng))
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {

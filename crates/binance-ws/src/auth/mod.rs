@@ -17,6 +17,7 @@ mod keys;
 mod payload;
 
 pub use credentials::{Credentials, KeyType};
+pub(crate) use payload::recv_window_number;
 pub use payload::{sign_params, signature_payload};
 
 #[cfg(test)]

@@ -45,8 +45,9 @@ pub fn signature_payload(params: &Params) -> String {
 /// Signs a request's parameters in place.
 ///
 /// Adds `apiKey` (when `include_api_key`; a logged-on session leaves it out), `timestamp`, `recvWindow`
-/// (when given, rounded to at most 3 decimals: `5000.0` is sent as `5000`, `6000.346` as `6000.346`; a
-/// non-finite value is left out), then `signature` computed over [`signature_payload`].
+/// (when given, rounded to at most 3 decimals: `5000.0` is sent as `5000`, `6000.346` as `6000.346`; a value
+/// that is not a finite number of plain decimal digits, beyond 9e15 ms, is left out), then `signature`
+/// computed over [`signature_payload`].
 /// A `signature` already present is replaced.
 pub fn sign_params(
     credentials: &Credentials,
@@ -73,7 +74,12 @@ pub(crate) fn recv_window_number(ms: f64) -> Option<Number> {
         return None;
     }
     let thousandths = (ms * 1000.0).round();
-    if thousandths % 1000.0 == 0.0 && thousandths.abs() < 9.0e18 {
+    // Beyond 2^63 thousandths the value has no exact integer form, and its shortest text has an exponent
+    // (`-2.1e252`, found by fuzzing): not a number Binance reads. No real window comes near this.
+    if thousandths.abs() >= 9.0e18 {
+        return None;
+    }
+    if thousandths % 1000.0 == 0.0 {
         // Integral: send `5000`, not `5000.0`.
         return Some(Number::from((thousandths / 1000.0) as i64));
     }

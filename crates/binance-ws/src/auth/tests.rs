@@ -301,3 +301,32 @@ fn credentials_can_move_between_tasks() {
     fn send_sync<T: Send + Sync + Clone + 'static>() {}
     send_sync::<Credentials>();
 }
+
+#[test]
+fn absurd_recv_windows_are_left_out_never_sent_with_an_exponent() {
+    // Found by fuzzing (fuzz target `sign_payload`): an integral window beyond 2^63 thousandths was sent as
+    // `-2.152527361715694e252`, a number with an exponent that no server reads as milliseconds.
+    for ms in [-2.152527361715694e252, 1e300, 9.3e15, -9.3e15, f64::MAX, f64::MIN] {
+        assert!(recv_window_number(ms).is_none(), "{ms}");
+        let mut p = Params::new();
+        sign_params(&Credentials::hmac("k", "s"), &mut p, 1, Some(ms), false);
+        assert!(!p.contains_key("recvWindow"), "{ms}: {p:?}");
+    }
+    // The largest windows that still have a plain form keep it.
+    assert_eq!(recv_window_number(8.9e15).unwrap().to_string(), "8900000000000000");
+    assert_eq!(recv_window_number(-5.0).unwrap().to_string(), "-5");
+}
+
+#[test]
+fn a_damaged_rsa_key_is_refused_when_loaded_not_used_to_sign_empty_signatures() {
+    // Found by fuzzing (target `pem_keys`): one changed byte of the CRT exponent dP. ring loads such a key,
+    // and every signature then failed, which came out as an empty `signature` on every request.
+    let damaged = include_str!("../../tests/fixtures/test-rsa-inconsistent.pem");
+    let msg = key_error(Credentials::from_pem("k", damaged));
+    assert!(msg.contains("damaged") && msg.contains("openssl pkey"), "{msg}");
+    for line in pem_body(damaged) {
+        assert!(!msg.contains(line), "{msg}");
+    }
+    // The intact key still loads and signs.
+    assert_eq!(Credentials::from_pem("k", RSA_PKCS8_PEM).unwrap().sign(b"x").len(), 344);
+}

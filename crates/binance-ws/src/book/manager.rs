@@ -218,6 +218,24 @@ impl BookManager {
         Ok(BookManager::new(streams, api, BookConfig { rule: SyncRule::Spot, ..cfg }))
     }
 
+    /// Connects the USDⓈ-M market streams and WebSocket API (no credentials needed) of `env`; the books follow the
+    /// futures rule (`pu`). `cfg.snapshot_limit` must be one of USDⓈ-M's depth limits (up to 1000).
+    ///
+    /// ```no_run
+    /// # async fn run() -> binance_ws::Result<()> {
+    /// use binance_ws::book::{BookConfig, BookManager};
+    /// use binance_ws::Env;
+    /// let mut books = BookManager::connect_usdm(&Env::Testnet, BookConfig::default()).await?;
+    /// let btc = books.watch(["BTCUSDT"]).await?.remove(0);
+    /// println!("{:?}", btc.best_bid());
+    /// # Ok(()) }
+    /// ```
+    pub async fn connect_usdm(env: &Env, cfg: BookConfig) -> Result<BookManager> {
+        let streams = Streams::connect(env.clone(), Product::UsdM).await?;
+        let api = crate::usdm::Api::connect(env, None).await?;
+        Ok(BookManager::new(streams, api, BookConfig { rule: SyncRule::Futures, ..cfg }))
+    }
+
     /// The streams client underneath (subscribe other streams there; they come out as [`BookEvent::Market`]).
     pub fn streams(&self) -> &Streams {
         &self.streams

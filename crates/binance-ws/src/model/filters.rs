@@ -136,7 +136,9 @@ pub struct PriceFilter {
     pub tick_size: Decimal,
 }
 
-/// `PERCENT_PRICE`: price within multipliers of the average price.
+/// `PERCENT_PRICE`: price within multipliers of the average price (spot) or of the mark price (futures,
+/// whose filter has no `avgPriceMins` but a `multiplierDecimal`; a futures BUY is only bounded above, a SELL
+/// only below).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PercentPrice {
@@ -144,7 +146,8 @@ pub struct PercentPrice {
     pub multiplier_up: Decimal,
     /// Lower multiplier.
     pub multiplier_down: Decimal,
-    /// Minutes of the average price (0 = last price).
+    /// Minutes of the average price (0 = last price; futures filters have none).
+    #[serde(default)]
     pub avg_price_mins: u32,
 }
 
@@ -176,16 +179,24 @@ pub struct LotSize {
     pub step_size: Decimal,
 }
 
-/// `MIN_NOTIONAL`: minimum price x quantity.
+/// `MIN_NOTIONAL`: minimum price x quantity. Futures exchangeInfo spells it `{"notional": "100"}` (no
+/// `applyToMarket`: it applies to every order that is not reduce-only).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MinNotional {
-    /// Minimum notional value.
+    /// Minimum notional value (`minNotional`; futures: `notional`).
+    #[serde(alias = "notional")]
     pub min_notional: Decimal,
-    /// Whether it applies to market orders.
+    /// Whether it applies to market orders (absent from futures filters, where it does).
+    #[serde(default = "applies")]
     pub apply_to_market: bool,
-    /// Minutes of the average price used for market orders.
+    /// Minutes of the average price used for market orders (absent from futures filters).
+    #[serde(default)]
     pub avg_price_mins: u32,
+}
+
+fn applies() -> bool {
+    true
 }
 
 /// `NOTIONAL`: notional value range.
@@ -215,7 +226,8 @@ pub struct IcebergParts {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MaxNumOrders {
-    /// Most open orders.
+    /// Most open orders (`maxNumOrders`; futures exchangeInfo: `limit`).
+    #[serde(alias = "limit")]
     pub max_num_orders: u32,
 }
 
@@ -223,7 +235,8 @@ pub struct MaxNumOrders {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MaxNumAlgoOrders {
-    /// Most open stop/take-profit orders.
+    /// Most open stop/take-profit orders (`maxNumAlgoOrders`; futures exchangeInfo: `limit`).
+    #[serde(alias = "limit")]
     pub max_num_algo_orders: u32,
 }
 
@@ -299,5 +312,23 @@ mod tests {
         assert!(matches!(f, Filter::Unknown(_)));
         assert_eq!(f.filter_type(), "NEW_ONE");
         assert!(serde_json::from_str::<Filter>(r#"{"filterType":"LOT_SIZE","minQty":"x"}"#).is_err());
+    }
+
+    #[test]
+    fn futures_spellings_of_shared_filters() {
+        // Binance's futures exchangeInfo: counts under `limit`, MIN_NOTIONAL as `notional`, PERCENT_PRICE with
+        // `multiplierDecimal` and no `avgPriceMins`.
+        let v: Vec<Filter> = serde_json::from_str(
+            r#"[{"filterType":"MAX_NUM_ORDERS","limit":200},{"filterType":"MAX_NUM_ALGO_ORDERS","limit":10},
+                {"filterType":"MIN_NOTIONAL","notional":"100"},
+                {"filterType":"PERCENT_PRICE","multiplierUp":"1.0500","multiplierDown":"0.9500","multiplierDecimal":"4"}]"#,
+        )
+        .unwrap();
+        assert_eq!(v[0], Filter::MaxNumOrders(MaxNumOrders { max_num_orders: 200 }));
+        assert_eq!(v[1], Filter::MaxNumAlgoOrders(MaxNumAlgoOrders { max_num_algo_orders: 10 }));
+        let Filter::MinNotional(m) = &v[2] else { panic!("{:?}", v[2]) };
+        assert_eq!((m.min_notional, m.apply_to_market), (Decimal::ONE_HUNDRED, true));
+        let Filter::PercentPrice(p) = &v[3] else { panic!("{:?}", v[3]) };
+        assert_eq!((p.multiplier_up.to_string().as_str(), p.avg_price_mins), ("1.0500", 0));
     }
 }

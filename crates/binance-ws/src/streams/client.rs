@@ -1,7 +1,7 @@
 //! The user's side: [`Streams`] (a `futures::Stream` of [`MarketEvent`]s) and [`StreamsHandle`] (subscribe,
 //! unsubscribe, list, properties), sharding subscriptions over as many connections as needed.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -125,6 +125,8 @@ pub struct StreamsHandle {
 /// Dropping it closes every connection.
 pub struct Streams {
     handle: StreamsHandle,
+    /// Events taken from the shared queue in one batch, popped one by one without locking.
+    local: VecDeque<Tagged>,
 }
 
 impl Streams {
@@ -158,7 +160,7 @@ impl Streams {
             let route = if split { Route::Market } else { Route::Default };
             handle.open_shard(&mut table, route).await?;
         }
-        Ok(Streams { handle })
+        Ok(Streams { handle, local: VecDeque::new() })
     }
 
     /// Subscribes and returns `self`, for building a feed in one expression.
@@ -199,7 +201,8 @@ impl Streams {
 
     /// The next event with the stream it came on.
     pub async fn next_tagged(&mut self) -> Option<Tagged> {
-        std::future::poll_fn(|cx| self.handle.inner.queue.poll_pop(cx)).await
+        let Streams { handle, local } = self;
+        std::future::poll_fn(|cx| handle.inner.queue.poll_next(cx, local)).await
     }
 
     /// Closes every connection; the stream ends after the events already queued.
@@ -218,7 +221,8 @@ impl futures::Stream for Streams {
     type Item = MarketEvent;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<MarketEvent>> {
-        self.handle.inner.queue.poll_pop(cx).map(|o| o.map(|t| t.event))
+        let this = self.get_mut();
+        this.handle.inner.queue.poll_next(cx, &mut this.local).map(|o| o.map(|t| t.event))
     }
 }
 
@@ -416,14 +420,16 @@ impl StreamsHandle {
             for s in &table.shards {
                 let _ = s.tx.try_send(Cmd::Close);
             }
-        } else {
+        } else if let Ok(runtime) = tokio::runtime::Handle::try_current() {
             let inner = self.inner.clone();
-            tokio::spawn(async move {
+            runtime.spawn(async move {
                 for s in &inner.table.lock().await.shards {
                     let _ = s.tx.send(Cmd::Close).await;
                 }
             });
         }
+        // Outside a runtime (a `Streams` dropped on a plain thread) nothing can be spawned, which must not panic:
+        // the connections still end once the last handle is gone and their command channels close.
         self.inner.queue.close();
     }
 }

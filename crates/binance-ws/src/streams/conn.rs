@@ -8,14 +8,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use futures::{SinkExt, StreamExt};
+use futures::{FutureExt, SinkExt, StreamExt};
 use serde_json::Value;
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::{sleep_until, Instant};
 use tokio_websockets::Message;
 
-use super::decode::{decode_frame, Backend, ControlReply, Decoded};
-use super::event::{MarketEvent, Notice, Tagged};
+use super::decode::{decode_text, Backend, ControlReply, Decoded};
+use super::event::{MarketEvent, Notice, SmolStr, Tagged};
 use super::limiter::Limiter;
 use super::queue::{History, Queue};
 use super::StreamsConfig;
@@ -266,7 +266,14 @@ struct Shard {
     rotation: Option<Rotation>,
     dedupe: Option<Dedupe>,
     backend: Backend,
+    /// Events of the current batch of frames, pushed to the queue together (one lock per batch).
+    pending: VecDeque<Tagged>,
+    /// The stream name of the last combined frame: most frames repeat it, so it is compared before hashing.
+    last_stream: Option<Arc<str>>,
 }
+
+/// Frames read from a socket that has them ready, before the other branches of the loop get a turn.
+const FRAME_BATCH: usize = 256;
 
 /// Which link a frame came from.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -290,6 +297,8 @@ pub(crate) async fn run_shard(ctx: ShardCtx, first: WsStream, combined: bool, mu
         next_id: 0,
         rotation: None,
         dedupe: None,
+        pending: VecDeque::with_capacity(FRAME_BATCH),
+        last_stream: None,
     };
     let t = &cfg.transport;
     let mut backoff = Backoff::new(t.backoff_floor, t.backoff_ceiling, t.max_attempts);
@@ -411,16 +420,12 @@ impl Shard {
             let mut lost: Option<Exit> = None;
             let mut next_failed: Option<String> = None;
             tokio::select! {
-                msg = link.ws.next() => match msg {
-                    Some(Ok(m)) => {
-                        link.last_rx = Instant::now();
-                        if let Err(exit) = self.on_message(link, Source::Current, m).await {
-                            lost = Some(exit);
-                        }
+                msg = link.ws.next() => {
+                    link.last_rx = Instant::now();
+                    if let Err(exit) = self.on_frames(link, msg).await {
+                        lost = Some(exit);
                     }
-                    Some(Err(e)) => lost = Some(Exit::Lost(format!("socket error: {e}"))),
-                    None => lost = Some(Exit::Lost("socket closed".into())),
-                },
+                }
                 msg = next_frame(&mut next) => match (msg, next.as_mut()) {
                     (Some(Ok(m)), Some(n)) => {
                         n.last_rx = Instant::now();
@@ -605,6 +610,40 @@ impl Shard {
         }
     }
 
+    /// Handles `first` and then every frame the current socket already has ready (up to a batch), so that
+    /// the loop's timers and the queue's lock are paid once per batch rather than once per frame.
+    async fn on_frames(
+        &mut self,
+        link: &mut Link,
+        first: Option<std::result::Result<Message, tokio_websockets::Error>>,
+    ) -> std::result::Result<(), Exit> {
+        let mut msg = first;
+        let mut handled = 0;
+        let result = loop {
+            let result = match msg {
+                Some(Ok(m)) => self.on_message(link, Source::Current, m).await,
+                Some(Err(e)) => Err(Exit::Lost(format!("socket error: {e}"))),
+                None => Err(Exit::Lost("socket closed".into())),
+            };
+            handled += 1;
+            // Take the next ready frame only when this batch will handle it: a frame taken and not handled is lost.
+            if result.is_err() || handled == FRAME_BATCH {
+                break result;
+            }
+            match link.ws.next().now_or_never() {
+                Some(next) => msg = next,
+                None => break result,
+            }
+        };
+        self.flush().await;
+        result
+    }
+
+    /// Pushes the batch's events to the queue.
+    async fn flush(&mut self) {
+        self.ctx.queue.push_batch(&mut self.pending).await;
+    }
+
     async fn on_message(&mut self, link: &mut Link, from: Source, msg: Message) -> std::result::Result<(), Exit> {
         if msg.is_ping() {
             // tokio-websockets queued the pong; it counts toward the limit (the reserved slot) and goes now.
@@ -621,12 +660,9 @@ impl Shard {
                 CloseKind::Retry => Exit::Lost(format!("server closed ({code}: {reason})")),
             });
         }
-        if !msg.is_text() {
-            return Ok(());
-        }
-        let frame: Bytes = msg.into_payload().into();
-        self.ctx.history.push(&frame);
-        match decode_frame(&frame, self.backend) {
+        let Some(frame) = msg.as_text() else { return Ok(()) };
+        self.ctx.history.push(msg.as_payload());
+        match decode_text(frame, self.backend) {
             Ok(Decoded::Event { stream, event }) => {
                 let stream = match stream {
                     Some(s) => Some(self.intern(&s)),
@@ -634,15 +670,21 @@ impl Shard {
                 };
                 let event = match event {
                     MarketEvent::PartialDepth(mut d) if d.symbol.is_none() => {
-                        d.symbol =
-                            stream.as_deref().and_then(|s| s.split_once('@')).map(|(s, _)| s.to_ascii_uppercase());
+                        d.symbol = stream
+                            .as_deref()
+                            .and_then(|s| s.split_once('@'))
+                            .map(|(s, _)| SmolStr::from(s.to_ascii_uppercase()));
                         MarketEvent::PartialDepth(d)
                     }
                     e => e,
                 };
-                self.deliver(from, Tagged { stream, event }).await;
+                self.deliver(from, Tagged { stream, event });
             }
-            Ok(Decoded::Reply(reply)) => self.on_reply(link, from, reply),
+            Ok(Decoded::Reply(reply)) => {
+                // Notices the reply causes come after the events before it.
+                self.flush().await;
+                self.on_reply(link, from, reply)
+            }
             Ok(Decoded::ServerShutdown) => {
                 if from == Source::Current && self.rotation.is_none() {
                     // Picked up at the top of the serve loop, which owns the new link.
@@ -654,16 +696,18 @@ impl Shard {
                 }
             }
             Err(reason) => {
-                let cut = frame.len().min(256);
-                self.ctx
-                    .queue
-                    .notice(Notice::Undecodable { reason, frame: String::from_utf8_lossy(&frame[..cut]).into_owned() });
+                self.flush().await;
+                // The first 256 bytes, cut back to a char boundary.
+                let cut = (0..=frame.len().min(256)).rev().find(|&i| frame.is_char_boundary(i)).unwrap_or(0);
+                self.ctx.queue.notice(Notice::Undecodable { reason, frame: frame[..cut].to_string() });
             }
         }
         Ok(())
     }
 
-    async fn deliver(&mut self, from: Source, t: Tagged) {
+    /// Buffers an event of the new connection during a rotation, or adds one of the current connection to
+    /// the batch (past the duplicate filter).
+    fn deliver(&mut self, from: Source, t: Tagged) {
         match from {
             Source::Next => {
                 let cap = self.ctx.cfg.queue_capacity;
@@ -682,7 +726,7 @@ impl Shard {
                         return;
                     }
                 }
-                self.ctx.queue.push(t).await;
+                self.pending.push_back(t);
             }
         }
     }
@@ -749,8 +793,13 @@ impl Shard {
         }
     }
 
-    fn intern(&self, name: &str) -> Arc<str> {
-        self.desired_set.get(name).cloned().unwrap_or_else(|| Arc::from(name))
+    fn intern(&mut self, name: &str) -> Arc<str> {
+        if let Some(last) = self.last_stream.as_ref().filter(|l| &***l == name) {
+            return last.clone();
+        }
+        let s = self.desired_set.get(name).cloned().unwrap_or_else(|| Arc::from(name));
+        self.last_stream = Some(s.clone());
+        s
     }
 
     /// For raw connections: the subscribed stream an event belongs to, from its type, symbol and interval.

@@ -10,13 +10,16 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::event::*;
+use super::fast;
 
 /// Which JSON parser decodes payloads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Backend {
     /// `serde_json`.
     SerdeJson,
-    /// `sonic-rs` (SIMD), the default. `cargo bench -p binance-ws --bench decode_streams` on the 2-core dev
+    /// `sonic-rs` (SIMD), the default. (Whichever backend is chosen, spot `trade`, `aggTrade`, `bookTicker`
+    /// and `depthUpdate` payloads in Binance's own compact key order are read by fixed-order readers first;
+    /// the backend decodes everything else.) `cargo bench -p binance-ws --bench decode_streams` on the 2-core dev
     /// machine under load (load average 7.5, so +-30 % noise): a 20-level depth diff decodes in 8.1 us vs
     /// 10.6 us with serde_json (combined: 9.3 vs 10.8 us); trade and bookTicker frames were within noise of
     /// each other (0.56 vs 0.65 us raw trade, 0.98 vs 0.99 us bookTicker).
@@ -64,9 +67,26 @@ pub enum Decoded<'a> {
     ServerShutdown,
 }
 
-/// Decodes one text frame. An unknown event becomes [`MarketEvent::Other`]; only bytes that are not JSON, or
-/// a known event whose fields do not fit its type, give an error (the reason).
+/// Decodes one text frame. An unknown event becomes [`MarketEvent::Other`]; only bytes that are not UTF-8
+/// JSON, or a known event whose fields do not fit its type, give an error (the reason).
 pub fn decode_frame(frame: &[u8], backend: Backend) -> Result<Decoded<'_>, String> {
+    decode_text(std::str::from_utf8(frame).map_err(|e| format!("frame is not UTF-8: {e}"))?, backend)
+}
+
+/// [`decode_frame`] for text already known to be UTF-8 (a WebSocket text message), which is not checked again.
+///
+/// ```
+/// use binance_ws::streams::{decode_text, Backend, Decoded, MarketEvent};
+///
+/// let frame = r#"{"stream":"bnbbtc@trade","data":{"e":"trade","E":1,"s":"BNBBTC","t":2,"p":"0.001","q":"100","T":1,"m":true,"M":true}}"#;
+/// let Ok(Decoded::Event { stream, event: MarketEvent::Trade(t) }) = decode_text(frame, Backend::default()) else {
+///     panic!("not a trade")
+/// };
+/// assert_eq!(stream.as_deref(), Some("bnbbtc@trade"));
+/// assert_eq!(t.symbol, "BNBBTC");
+/// assert_eq!(t.price.to_string(), "0.001");
+/// ```
+pub fn decode_text(frame: &str, backend: Backend) -> Result<Decoded<'_>, String> {
     match first_key(frame) {
         Some(("stream", v)) => {
             if let Some((name, data)) = split_combined(frame, v) {
@@ -77,7 +97,7 @@ pub fn decode_frame(frame: &[u8], backend: Backend) -> Result<Decoded<'_>, Strin
             slow_frame(frame, backend)
         }
         Some(("result" | "error" | "id", _)) => {
-            serde_json::from_slice::<ControlReply>(frame).map(Decoded::Reply).map_err(|e| e.to_string())
+            serde_json::from_str::<ControlReply>(frame).map(Decoded::Reply).map_err(|e| e.to_string())
         }
         Some(("e" | "u" | "lastUpdateId", _)) => decode_data(None, frame, backend).map(|d| tag(None, d)),
         Some(_) => slow_frame(frame, backend),
@@ -99,7 +119,7 @@ fn tag(stream: Option<Cow<'_, str>>, d: Data) -> Decoded<'_> {
 }
 
 /// A frame whose keys are not in Binance's order: find the routing fields with a full parse first.
-fn slow_frame(frame: &[u8], backend: Backend) -> Result<Decoded<'_>, String> {
+fn slow_frame(frame: &str, backend: Backend) -> Result<Decoded<'_>, String> {
     #[derive(Deserialize)]
     struct Top<'a> {
         #[serde(borrow, default)]
@@ -113,46 +133,43 @@ fn slow_frame(frame: &[u8], backend: Backend) -> Result<Decoded<'_>, String> {
         #[serde(default)]
         error: Option<IgnoredAny>,
     }
-    let top: Top = serde_json::from_slice(frame).map_err(|e| e.to_string())?;
+    let top: Top = serde_json::from_str(frame).map_err(|e| e.to_string())?;
     if let (Some(stream), Some(data)) = (top.stream, top.data) {
-        let d = decode_data(Some(&stream), data.get().as_bytes(), backend)?;
+        let d = decode_data(Some(&stream), data.get(), backend)?;
         return Ok(match d {
             Data::Event(event) => Decoded::Event { stream: Some(Cow::Owned(stream.into_owned())), event },
             Data::Shutdown => Decoded::ServerShutdown,
         });
     }
     if top.id.is_some() || top.result.is_some() || top.error.is_some() {
-        return serde_json::from_slice::<ControlReply>(frame).map(Decoded::Reply).map_err(|e| e.to_string());
+        return serde_json::from_str::<ControlReply>(frame).map(Decoded::Reply).map_err(|e| e.to_string());
     }
     decode_data(None, frame, backend).map(|d| tag(None, d))
 }
 
 /// Decodes a payload (the `data` of a combined frame, or a raw frame) into a market event.
 pub fn decode_payload(stream: Option<&str>, data: &[u8], backend: Backend) -> Result<MarketEvent, String> {
+    let data = std::str::from_utf8(data).map_err(|e| format!("payload is not UTF-8: {e}"))?;
     match decode_data(stream, data, backend)? {
         Data::Event(e) => Ok(e),
-        Data::Shutdown => Ok(MarketEvent::Other { stream: stream.map(Into::into), raw: lossy(data) }),
+        Data::Shutdown => Ok(MarketEvent::Other { stream: stream.map(Into::into), raw: data.to_string() }),
     }
 }
 
-fn parse<T: DeserializeOwned>(b: &[u8], backend: Backend) -> Result<T, String> {
+fn parse<T: DeserializeOwned>(s: &str, backend: Backend) -> Result<T, String> {
     match backend {
-        Backend::SerdeJson => serde_json::from_slice(b).map_err(|e| e.to_string()),
-        Backend::SonicRs => sonic_rs::from_slice(b).map_err(|e| e.to_string()),
+        Backend::SerdeJson => serde_json::from_str(s).map_err(|e| e.to_string()),
+        Backend::SonicRs => sonic_rs::from_str(s).map_err(|e| e.to_string()),
     }
 }
 
-fn lossy(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
+fn other(stream: Option<&str>, data: &str) -> Data {
+    Data::Event(MarketEvent::Other { stream: stream.map(Into::into), raw: data.to_string() })
 }
 
-fn other(stream: Option<&str>, data: &[u8]) -> Data {
-    Data::Event(MarketEvent::Other { stream: stream.map(Into::into), raw: lossy(data) })
-}
-
-fn decode_data(stream: Option<&str>, data: &[u8], backend: Backend) -> Result<Data, String> {
-    let i = skip_ws(data, 0);
-    match data.get(i) {
+fn decode_data(stream: Option<&str>, data: &str, backend: Backend) -> Result<Data, String> {
+    let i = skip_ws(data.as_bytes(), 0);
+    match data.as_bytes().get(i) {
         Some(b'{') => {
             match first_key(data) {
                 Some(("e", v)) => {
@@ -160,19 +177,26 @@ fn decode_data(stream: Option<&str>, data: &[u8], backend: Backend) -> Result<Da
                         return by_type(e, stream, data, backend);
                     }
                 }
-                Some(("u", _)) => return Ok(Data::Event(MarketEvent::BookTicker(parse(data, backend)?))),
+                Some(("u", _)) => {
+                    let t = match fast::book_ticker(data) {
+                        Some(t) => t,
+                        None => parse(data, backend)?,
+                    };
+                    return Ok(Data::Event(MarketEvent::BookTicker(t)));
+                }
                 Some(("lastUpdateId", _)) => return partial_depth(stream, data, backend),
                 _ => {}
             }
             probe_object(stream, data, backend)
         }
         Some(b'[') => {
-            let j = skip_ws(data, i + 1);
-            if data.get(j) == Some(&b']') {
+            let j = skip_ws(data.as_bytes(), i + 1);
+            if data.as_bytes().get(j) == Some(&b']') {
                 return Ok(empty_array(stream).unwrap_or_else(|| other(stream, data)));
             }
-            match first_key(&data[j..]) {
-                Some(("e", v)) => match read_str(&data[j..], v) {
+            let rest = data.get(j..).unwrap_or("");
+            match first_key(rest) {
+                Some(("e", v)) => match read_str(rest, v) {
                     Some((e, _)) => by_array_type(e, stream, data, backend),
                     None => Ok(other(stream, data)),
                 },
@@ -183,7 +207,7 @@ fn decode_data(stream: Option<&str>, data: &[u8], backend: Backend) -> Result<Da
                         #[serde(borrow, default)]
                         e: Option<Cow<'a, str>>,
                     }
-                    let items: Vec<E> = serde_json::from_slice(data).map_err(|e| e.to_string())?;
+                    let items: Vec<E> = serde_json::from_str(data).map_err(|e| e.to_string())?;
                     match items.first().and_then(|i| i.e.as_deref()) {
                         Some(e) => by_array_type(e, stream, data, backend),
                         None => Ok(other(stream, data)),
@@ -196,7 +220,7 @@ fn decode_data(stream: Option<&str>, data: &[u8], backend: Backend) -> Result<Da
 }
 
 /// An object whose first key is not the routing one.
-fn probe_object(stream: Option<&str>, data: &[u8], backend: Backend) -> Result<Data, String> {
+fn probe_object(stream: Option<&str>, data: &str, backend: Backend) -> Result<Data, String> {
     #[derive(Deserialize)]
     struct Probe<'a> {
         #[serde(borrow, default)]
@@ -208,7 +232,7 @@ fn probe_object(stream: Option<&str>, data: &[u8], backend: Backend) -> Result<D
         #[serde(default)]
         b: Option<IgnoredAny>,
     }
-    let p: Probe = serde_json::from_slice(data).map_err(|e| e.to_string())?;
+    let p: Probe = serde_json::from_str(data).map_err(|e| e.to_string())?;
     if let Some(e) = p.e {
         return by_type(&e, stream, data, backend);
     }
@@ -221,18 +245,18 @@ fn probe_object(stream: Option<&str>, data: &[u8], backend: Backend) -> Result<D
     Ok(other(stream, data))
 }
 
-fn partial_depth(stream: Option<&str>, data: &[u8], backend: Backend) -> Result<Data, String> {
+fn partial_depth(stream: Option<&str>, data: &str, backend: Backend) -> Result<Data, String> {
     let mut d: PartialDepth = parse(data, backend)?;
-    d.symbol = stream.and_then(|s| s.split_once('@')).map(|(sym, _)| sym.to_ascii_uppercase());
+    d.symbol = stream.and_then(|s| s.split_once('@')).map(|(sym, _)| SmolStr::from(sym.to_ascii_uppercase()));
     Ok(Data::Event(MarketEvent::PartialDepth(d)))
 }
 
-fn by_type(e: &str, stream: Option<&str>, data: &[u8], backend: Backend) -> Result<Data, String> {
+fn by_type(e: &str, stream: Option<&str>, data: &str, backend: Backend) -> Result<Data, String> {
     use MarketEvent as M;
     let ev = match e {
-        "trade" => M::Trade(parse(data, backend)?),
-        "aggTrade" => M::AggTrade(parse(data, backend)?),
-        "depthUpdate" => M::DepthUpdate(parse(data, backend)?),
+        "trade" => M::Trade(fast::trade(data).map_or_else(|| parse(data, backend), Ok)?),
+        "aggTrade" => M::AggTrade(fast::agg_trade(data).map_or_else(|| parse(data, backend), Ok)?),
+        "depthUpdate" => M::DepthUpdate(fast::depth_update(data).map_or_else(|| parse(data, backend), Ok)?),
         "bookTicker" => M::BookTicker(parse(data, backend)?),
         "kline" => M::Kline(parse(data, backend)?),
         "24hrMiniTicker" => M::MiniTicker(parse(data, backend)?),
@@ -256,7 +280,7 @@ fn by_type(e: &str, stream: Option<&str>, data: &[u8], backend: Backend) -> Resu
     Ok(Data::Event(ev))
 }
 
-fn by_array_type(e: &str, stream: Option<&str>, data: &[u8], backend: Backend) -> Result<Data, String> {
+fn by_array_type(e: &str, stream: Option<&str>, data: &str, backend: Backend) -> Result<Data, String> {
     use MarketEvent as M;
     let ev = match e {
         "24hrMiniTicker" => M::MiniTickers(parse(data, backend)?),
@@ -299,26 +323,28 @@ fn skip_ws(b: &[u8], mut i: usize) -> usize {
 }
 
 /// A string without escapes starting at `i` (which must be the opening quote): its text and the index after it.
-pub(crate) fn read_str(b: &[u8], i: usize) -> Option<(&str, usize)> {
+pub(crate) fn read_str(s: &str, i: usize) -> Option<(&str, usize)> {
+    let b = s.as_bytes();
     if b.get(i) != Some(&b'"') {
         return None;
     }
     let start = i + 1;
-    let len = b[start..].iter().position(|&c| c == b'"' || c == b'\\')?;
+    let len = b.get(start..)?.iter().position(|&c| c == b'"' || c == b'\\')?;
     if b[start + len] != b'"' {
         return None;
     }
-    let s = std::str::from_utf8(&b[start..start + len]).ok()?;
-    Some((s, start + len + 1))
+    // Both ends are ASCII quotes, so char boundaries.
+    Some((s.get(start..start + len)?, start + len + 1))
 }
 
 /// The first key of a JSON object and the index where its value starts.
-pub(crate) fn first_key(b: &[u8]) -> Option<(&str, usize)> {
+pub(crate) fn first_key(s: &str) -> Option<(&str, usize)> {
+    let b = s.as_bytes();
     let i = skip_ws(b, 0);
     if b.get(i) != Some(&b'{') {
         return None;
     }
-    let (key, after) = read_str(b, skip_ws(b, i + 1))?;
+    let (key, after) = read_str(s, skip_ws(b, i + 1))?;
     let colon = skip_ws(b, after);
     if b.get(colon) != Some(&b':') {
         return None;
@@ -327,13 +353,14 @@ pub(crate) fn first_key(b: &[u8]) -> Option<(&str, usize)> {
 }
 
 /// `{"stream":"<name>","data":<payload>}` with `v` at the stream value: the name and the payload bytes.
-pub(crate) fn split_combined(b: &[u8], v: usize) -> Option<(&str, &[u8])> {
-    let (name, after) = read_str(b, v)?;
+pub(crate) fn split_combined(s: &str, v: usize) -> Option<(&str, &str)> {
+    let b = s.as_bytes();
+    let (name, after) = read_str(s, v)?;
     let comma = skip_ws(b, after);
     if b.get(comma) != Some(&b',') {
         return None;
     }
-    let (key, after_key) = read_str(b, skip_ws(b, comma + 1))?;
+    let (key, after_key) = read_str(s, skip_ws(b, comma + 1))?;
     if key != "data" {
         return None;
     }
@@ -349,7 +376,7 @@ pub(crate) fn split_combined(b: &[u8], v: usize) -> Option<(&str, &[u8])> {
     if end <= start || b[end - 1] != b'}' {
         return None;
     }
-    Some((name, &b[start..end - 1]))
+    Some((name, s.get(start..end - 1)?))
 }
 
 #[cfg(test)]

@@ -1,11 +1,13 @@
 //! Typed market events, field by field as web-socket-streams.md and the futures AsyncAPI specs list them.
-//! Prices and quantities are exact [`Decimal`]s. Fields that only one product sends are `Option`s.
+//! Prices and quantities are exact [`Decimal`]s. Fields that only one product sends are `Option`s. Symbols
+//! are [`SmolStr`]s (a `str` stored inline up to 23 bytes): decoding an event allocates nothing for them.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use rust_decimal::Decimal;
 use serde::Deserialize;
+pub use smol_str::SmolStr;
 
 /// Decimals sent as JSON numbers (a few futures fields such as `mmr`) or as strings; an empty string or
 /// `null` is `None`. Numbers are converted through their shortest round-trip text, so `0.004` stays `0.004`.
@@ -82,7 +84,7 @@ pub struct Trade {
     pub event_time: u64,
     /// Symbol.
     #[serde(rename = "s")]
-    pub symbol: String,
+    pub symbol: SmolStr,
     /// Trade id.
     #[serde(rename = "t")]
     pub trade_id: u64,
@@ -114,7 +116,7 @@ pub struct AggTrade {
     pub event_time: u64,
     /// Symbol.
     #[serde(rename = "s")]
-    pub symbol: String,
+    pub symbol: SmolStr,
     /// Aggregate trade id.
     #[serde(rename = "a")]
     pub agg_id: u64,
@@ -146,7 +148,7 @@ pub struct BlockTrade {
     pub event_time: u64,
     /// Symbol.
     #[serde(rename = "s")]
-    pub symbol: String,
+    pub symbol: SmolStr,
     /// Block trade id.
     #[serde(rename = "t")]
     pub trade_id: u64,
@@ -169,7 +171,7 @@ pub struct BlockTrade {
 pub struct ReferencePrice {
     /// Symbol.
     #[serde(rename = "s")]
-    pub symbol: String,
+    pub symbol: SmolStr,
     /// Reference price, `None` when there is none.
     #[serde(rename = "r", deserialize_with = "dec::opt", default)]
     pub price: Option<Decimal>,
@@ -189,7 +191,7 @@ pub struct KlineBar {
     pub close_time: u64,
     /// Symbol (not in continuous klines).
     #[serde(rename = "s", default)]
-    pub symbol: Option<String>,
+    pub symbol: Option<SmolStr>,
     /// Interval.
     #[serde(rename = "i")]
     pub interval: String,
@@ -239,7 +241,7 @@ pub struct Kline {
     pub event_time: u64,
     /// Symbol.
     #[serde(rename = "s")]
-    pub symbol: String,
+    pub symbol: SmolStr,
     /// The bar.
     #[serde(rename = "k")]
     pub kline: KlineBar,
@@ -270,7 +272,7 @@ pub struct MiniTicker {
     pub event_time: u64,
     /// Symbol.
     #[serde(rename = "s")]
-    pub symbol: String,
+    pub symbol: SmolStr,
     /// Pair (COIN-M).
     #[serde(rename = "ps", default)]
     pub pair: Option<String>,
@@ -302,7 +304,7 @@ pub struct Ticker {
     pub event_time: u64,
     /// Symbol.
     #[serde(rename = "s")]
-    pub symbol: String,
+    pub symbol: SmolStr,
     /// Pair (COIN-M).
     #[serde(rename = "ps", default)]
     pub pair: Option<String>,
@@ -379,7 +381,7 @@ pub struct RollingTicker {
     pub event_time: u64,
     /// Symbol.
     #[serde(rename = "s")]
-    pub symbol: String,
+    pub symbol: SmolStr,
     /// Price change.
     #[serde(rename = "p")]
     pub price_change: Decimal,
@@ -432,7 +434,7 @@ pub struct BookTicker {
     pub update_id: u64,
     /// Symbol.
     #[serde(rename = "s")]
-    pub symbol: String,
+    pub symbol: SmolStr,
     /// Pair (COIN-M).
     #[serde(rename = "ps", default)]
     pub pair: Option<String>,
@@ -464,7 +466,7 @@ pub struct AvgPrice {
     pub event_time: u64,
     /// Symbol.
     #[serde(rename = "s")]
-    pub symbol: String,
+    pub symbol: SmolStr,
     /// Averaging interval (`5m`).
     #[serde(rename = "i")]
     pub interval: String,
@@ -482,7 +484,7 @@ pub struct AvgPrice {
 pub struct PartialDepth {
     /// From the stream name (upper-case), not from the payload.
     #[serde(skip)]
-    pub symbol: Option<String>,
+    pub symbol: Option<SmolStr>,
     /// Last update id.
     #[serde(rename = "lastUpdateId")]
     pub last_update_id: u64,
@@ -503,7 +505,7 @@ pub struct DepthUpdate {
     pub transaction_time: Option<u64>,
     /// Symbol.
     #[serde(rename = "s")]
-    pub symbol: String,
+    pub symbol: SmolStr,
     /// Pair (COIN-M).
     #[serde(rename = "ps", default)]
     pub pair: Option<String>,
@@ -532,7 +534,7 @@ pub struct MarkPrice {
     pub event_time: u64,
     /// Symbol.
     #[serde(rename = "s")]
-    pub symbol: String,
+    pub symbol: SmolStr,
     /// Mark price.
     #[serde(rename = "p")]
     pub mark_price: Decimal,
@@ -569,7 +571,7 @@ pub struct IndexPrice {
 pub struct LiquidationOrder {
     /// Symbol.
     #[serde(rename = "s")]
-    pub symbol: String,
+    pub symbol: SmolStr,
     /// Pair (COIN-M).
     #[serde(rename = "ps", default)]
     pub pair: Option<String>,
@@ -644,7 +646,7 @@ pub struct CompositeIndex {
     pub event_time: u64,
     /// Symbol.
     #[serde(rename = "s")]
-    pub symbol: String,
+    pub symbol: SmolStr,
     /// Price.
     #[serde(rename = "p")]
     pub price: Decimal,
@@ -690,7 +692,7 @@ pub struct ContractInfo {
     pub event_time: u64,
     /// Symbol.
     #[serde(rename = "s")]
-    pub symbol: String,
+    pub symbol: SmolStr,
     /// Pair.
     #[serde(rename = "ps")]
     pub pair: String,
@@ -719,7 +721,7 @@ pub struct AssetIndex {
     pub event_time: u64,
     /// Asset index symbol.
     #[serde(rename = "s")]
-    pub symbol: String,
+    pub symbol: SmolStr,
     /// Index price.
     #[serde(rename = "i")]
     pub index_price: Decimal,
@@ -806,9 +808,12 @@ pub enum Notice {
 }
 
 /// One message of the feed: a typed market event, an unknown event kept raw, or a connection notice.
+///
+/// The largest payloads (klines, tickers, liquidations, asset indexes) are boxed, so that every event is
+/// at most 152 bytes: events are moved through the queue, and the busiest kinds (trades, book tickers,
+/// depth updates) should not pay for copying the size of a 24-hour ticker.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-#[allow(clippy::large_enum_variant)]
 pub enum MarketEvent {
     /// `@trade`
     Trade(Trade),
@@ -819,17 +824,17 @@ pub enum MarketEvent {
     /// `@referencePrice`
     ReferencePrice(ReferencePrice),
     /// `@kline_<i>`
-    Kline(Kline),
+    Kline(Box<Kline>),
     /// `@miniTicker`
     MiniTicker(MiniTicker),
     /// `!miniTicker@arr`
     MiniTickers(Vec<MiniTicker>),
     /// `@ticker`
-    Ticker(Ticker),
+    Ticker(Box<Ticker>),
     /// `!ticker@arr`
     Tickers(Vec<Ticker>),
     /// `@ticker_<w>`
-    RollingTicker(RollingTicker),
+    RollingTicker(Box<RollingTicker>),
     /// `!ticker_<w>@arr`
     RollingTickers(Vec<RollingTicker>),
     /// `@bookTicker`, `!bookTicker`
@@ -849,13 +854,13 @@ pub enum MarketEvent {
     /// `@indexPrice` (COIN-M)
     IndexPrice(IndexPrice),
     /// `@continuousKline_<i>`
-    ContinuousKline(PairKline),
+    ContinuousKline(Box<PairKline>),
     /// `@indexPriceKline_<i>` (COIN-M)
-    IndexPriceKline(PairKline),
+    IndexPriceKline(Box<PairKline>),
     /// `@markPriceKline_<i>` (COIN-M)
-    MarkPriceKline(Kline),
+    MarkPriceKline(Box<Kline>),
     /// `@forceOrder`, `!forceOrder@arr`
-    ForceOrder(ForceOrder),
+    ForceOrder(Box<ForceOrder>),
     /// An array of liquidation events (the AsyncAPI form of `!forceOrder@arr`).
     ForceOrders(Vec<ForceOrder>),
     /// `@compositeIndex`
@@ -863,7 +868,7 @@ pub enum MarketEvent {
     /// `!contractInfo`
     ContractInfo(ContractInfo),
     /// `@assetIndex`
-    AssetIndex(AssetIndex),
+    AssetIndex(Box<AssetIndex>),
     /// `!assetIndex@arr`
     AssetIndexes(Vec<AssetIndex>),
     /// An event this client has no type for, kept as received.
@@ -927,4 +932,26 @@ pub struct Tagged {
     pub stream: Option<Arc<str>>,
     /// The event.
     pub event: MarketEvent,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_stay_small_enough_to_move_cheaply() {
+        // The busiest kinds are not boxed; everything larger than them is.
+        let largest_unboxed = [
+            std::mem::size_of::<Trade>(),
+            std::mem::size_of::<BookTicker>(),
+            std::mem::size_of::<DepthUpdate>(),
+            std::mem::size_of::<MiniTicker>(),
+        ];
+        let bound = largest_unboxed.iter().max().copied().unwrap_or(0) + 8;
+        assert!(
+            std::mem::size_of::<MarketEvent>() <= bound,
+            "MarketEvent is {} bytes",
+            std::mem::size_of::<MarketEvent>()
+        );
+    }
 }

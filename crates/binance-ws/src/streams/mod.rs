@@ -25,7 +25,8 @@
 //! ```
 //!
 //! * [`Stream`]: constructors for every spot and futures stream, rendering the exact wire names; `FromStr`.
-//! * [`decode_frame`]: the decoder ([`Backend::SonicRs`] by default; see `benches/decode_streams.rs`).
+//! * [`decode_frame`] / [`decode_text`]: the decoder (fixed-order readers for the busiest spot payloads, then
+//!   [`Backend::SonicRs`] by default; see `benches/decode_streams.rs`).
 //! * [`Streams`] / [`StreamsHandle`]: the client; [`StreamsConfig`] for limits, queue policy and timings.
 //! * [`Dispatcher`]: callbacks by stream-name pattern; [`StreamsHandle::history`] keeps the last raw frames.
 
@@ -34,12 +35,13 @@ mod conn;
 pub(crate) mod decode;
 mod dispatch;
 mod event;
+mod fast;
 mod limiter;
 mod name;
 pub(crate) mod queue;
 
 pub use client::{Streams, StreamsConfig, StreamsHandle};
-pub use decode::{decode_frame, decode_payload, Backend, ControlError, ControlReply, Decoded};
+pub use decode::{decode_frame, decode_payload, decode_text, Backend, ControlError, ControlReply, Decoded};
 pub use dispatch::{glob, Dispatcher};
 pub use event::*;
 pub use limiter::Limiter;

@@ -1,6 +1,9 @@
-//! Opening one WebSocket, `ws://` or `wss://` (rustls with the webpki roots; certificates are always verified).
+//! Opening one WebSocket, `ws://` or `wss://`.
+//!
+//! `wss://` uses rustls with the ring crypto provider and Mozilla's root certificates (webpki-roots).
+//! Certificates and host names are always verified: there is no option to turn verification off.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use tokio::net::TcpStream;
@@ -14,7 +17,20 @@ pub type WsStream = WebSocketStream<MaybeTlsStream<TcpStream>>;
 /// One TLS connector for the process: building it parses the root certificates.
 fn tls() -> std::result::Result<&'static Connector, String> {
     static TLS: OnceLock<std::result::Result<Connector, String>> = OnceLock::new();
-    TLS.get_or_init(|| Connector::new().map_err(|e| e.to_string())).as_ref().map_err(Clone::clone)
+    TLS.get_or_init(build_tls).as_ref().map_err(Clone::clone)
+}
+
+/// A verifying rustls client configuration. The provider is named here rather than taken from the process
+/// default, which rustls cannot pick when no (or more than one) provider feature is on in the build.
+fn build_tls() -> std::result::Result<Connector, String> {
+    let mut roots = rustls::RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    let config = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .map_err(|e| format!("TLS setup: {e}"))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(Connector::Rustls(tokio_rustls::TlsConnector::from(Arc::new(config))))
 }
 
 /// Connects to `url` within `timeout`. TCP_NODELAY is set: requests are small and latency matters more

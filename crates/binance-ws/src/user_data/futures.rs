@@ -20,6 +20,7 @@
 
 mod decode;
 mod events;
+mod queue;
 mod stream;
 
 pub use decode::decode_event;

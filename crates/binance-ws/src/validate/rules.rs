@@ -9,7 +9,7 @@ use super::order::check_fields;
 use super::{OrderFields, ValidationError, Venue};
 use crate::api::spot::{ExchangeInfo, SymbolInfo};
 use crate::api::Params;
-use crate::model::{Filter, LotSize, OrderType, SelfTradePreventionMode, Side, SymbolStatus};
+use crate::model::{Filter, LotSize, OrderType, PercentPrice, SelfTradePreventionMode, Side, SymbolStatus};
 
 /// What the client knows about the market and the account when it checks an order. Every part is
 /// optional: a filter that needs a missing part is skipped (the exchange still applies it).
@@ -448,7 +448,9 @@ fn filter(f: &Filter, e: &mut Errs<'_, '_>, ctx: &Context) {
     let o = e.o;
     match f {
         Filter::PriceFilter(p) => {
-            for (name, v) in [("price", o.price), ("stopPrice", o.stop_price)] {
+            // A futures trailing stop's activationPrice is a price like the others (-4135 otherwise).
+            for (name, v) in [("price", o.price), ("stopPrice", o.stop_price), ("activationPrice", o.activation_price)]
+            {
                 if let Some(v) = v {
                     let names = ("minPrice", "maxPrice", "tickSize");
                     min_max_step(e, name, v, (p.min_price, p.max_price, p.tick_size), names, "PRICE_FILTER", true);
@@ -457,15 +459,12 @@ fn filter(f: &Filter, e: &mut Errs<'_, '_>, ctx: &Context) {
         }
         Filter::PercentPrice(p) => {
             if let (Some(price), Some(avg)) = (o.price, ctx.avg_price) {
-                percent(
-                    e,
-                    price,
-                    avg,
-                    p.multiplier_down,
-                    p.multiplier_up,
-                    ("multiplierDown", "multiplierUp"),
-                    "PERCENT_PRICE",
-                );
+                if o.venue == Venue::Spot {
+                    let names = ("multiplierDown", "multiplierUp");
+                    percent(e, price, avg, p.multiplier_down, p.multiplier_up, names, "PERCENT_PRICE");
+                } else {
+                    percent_of_mark(e, price, avg, p);
+                }
             }
         }
         Filter::PercentPriceBySide(p) => {
@@ -488,10 +487,19 @@ fn filter(f: &Filter, e: &mut Errs<'_, '_>, ctx: &Context) {
             }
         }
         Filter::MarketLotSize(l) => {
-            if let (Some(q), "MARKET") = (o.quantity, o.order_type.as_str()) {
+            // Futures orders that execute at market once triggered are held to it as well.
+            let market = match o.order_type.as_str() {
+                "MARKET" => true,
+                "STOP_MARKET" | "TAKE_PROFIT_MARKET" | "TRAILING_STOP_MARKET" => o.venue != Venue::Spot,
+                _ => false,
+            };
+            if let (Some(q), true) = (o.quantity, market) {
                 lot(e, "quantity", q, l, "MARKET_LOT_SIZE");
             }
         }
+        // Futures orders that only reduce a position are exempt ("unless you choose reduce only").
+        Filter::MinNotional(_)
+            if o.venue != Venue::Spot && (o.reduce_only == Some(true) || o.close_position == Some(true)) => {}
         Filter::MinNotional(m) => {
             if let Some((value, market)) = notional(o, ctx) {
                 if (!market || m.apply_to_market) && value < m.min_notional {
@@ -627,6 +635,24 @@ fn percent(
             format!("is below {} {} x average price {} = {} ({filter})", names.0, n(down), n(avg), n(lo)),
             accepted,
         );
+    }
+}
+
+/// Futures `PERCENT_PRICE`: a BUY may not be above mark x multiplierUp, a SELL not below mark x multiplierDown
+/// (the mark price is the context's `avg_price`).
+fn percent_of_mark(e: &mut Errs<'_, '_>, price: Decimal, mark: Decimal, p: &PercentPrice) {
+    let side = e.o.side;
+    let (bound, name, m) = match side {
+        Side::Buy => (mark * p.multiplier_up, "multiplierUp", p.multiplier_up),
+        Side::Sell => (mark * p.multiplier_down, "multiplierDown", p.multiplier_down),
+    };
+    let (wrong, how, accepted) = match side {
+        Side::Buy => (price > bound, "above", format!("a BUY price of at most {}", n(bound))),
+        Side::Sell => (price < bound, "below", format!("a SELL price of at least {}", n(bound))),
+    };
+    if wrong {
+        let rule = format!("is {how} {name} {} x mark price {} = {} (PERCENT_PRICE)", n(m), n(mark), n(bound));
+        e.push("price", Some(price), rule, accepted);
     }
 }
 

@@ -151,6 +151,11 @@ impl Running {
         }
     }
 
+    /// True while the process has not ended.
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
     /// Waits for the process to end and returns its output (stderr lines after the watched ones included).
     pub fn finish(mut self) -> Output {
         let status = self.child.wait().expect("bws ends");

@@ -2,7 +2,7 @@
 
 use crate::common::*;
 
-const CATEGORIES: [&str; 10] = [
+const CATEGORIES: [&str; 11] = [
     "connection",
     "general",
     "market data",
@@ -11,7 +11,8 @@ const CATEGORIES: [&str; 10] = [
     "user data",
     "streams",
     "order book",
-    "futures",
+    "USD-M futures",
+    "COIN-M futures",
     "DEX",
 ];
 
@@ -20,15 +21,29 @@ fn every_check_passes_on_the_embedded_exchange() {
     let out = bws(&["diagnose"]);
     assert_exit(&out, 0);
     let text = stdout(&out);
+    let line = |name: &str| {
+        let mark = format!("✔ {name} ");
+        text.lines().find(|l| l.contains(&mark)).unwrap_or_else(|| panic!("`{mark}` in\n{text}")).to_string()
+    };
     for name in CATEGORIES {
-        let mark = if name == "futures" { "- futures" } else { &format!("✔ {name} ") };
-        let line = text.lines().find(|l| l.contains(mark)).unwrap_or_else(|| panic!("`{mark}` in\n{text}"));
-        if name == "futures" {
-            assert!(line.contains("skipped: not yet available"), "{line}");
-        }
+        line(name);
     }
     assert!(text.contains("placed and canceled on the embedded exchange reported NEW, CANCELED"), "{text}");
-    assert!(text.contains("10 checks: 9 passed, 0 failed, 1 skipped"), "{text}");
+    let book = line("order book");
+    assert!(book.contains("top 20 levels a side equal a fresh depth snapshot"), "{book}");
+    for futures in ["USD-M futures", "COIN-M futures"] {
+        let l = line(futures);
+        for part in [
+            "session.status: logged on",
+            "placed and canceled: ORDER_TRADE_UPDATE NEW, CANCELED",
+            "listen key started, pinged, stopped",
+        ] {
+            assert!(l.contains(part), "{part} in {l}");
+        }
+    }
+    assert!(line("USD-M futures").contains("BTCUSDT bid"), "{text}");
+    assert!(line("COIN-M futures").contains("BTCUSD_PERP mark price"), "{text}");
+    assert!(text.contains("11 checks: 11 passed, 0 failed, 0 skipped"), "{text}");
 }
 
 #[test]
@@ -37,21 +52,24 @@ fn without_keys_the_keyed_checks_are_skipped_and_say_so() {
     let out = bws(&["diagnose", "--json", "--env", &ex.url()]);
     assert_exit(&out, 0);
     let lines = json_lines(&out);
-    assert_eq!(lines.len(), 11, "{lines:?}");
-    for v in &lines[..10] {
+    assert_eq!(lines.len(), 12, "{lines:?}");
+    for v in &lines[..11] {
         let name = v["check"].as_str().unwrap();
         let expected = match name {
             "account" | "trading" | "user data" => "skip",
-            "futures" => "skip",
             _ => "pass",
         };
         assert_eq!(v["status"], expected, "{v}");
-        if expected == "skip" && name != "futures" {
+        if expected == "skip" {
             assert!(v["detail"].as_str().unwrap().contains("needs an API key"), "{v}");
         }
+        if name.ends_with("futures") {
+            let detail = v["detail"].as_str().unwrap();
+            assert!(detail.contains("not logged on") && detail.contains("skipped: no API key"), "{v}");
+        }
     }
-    assert_eq!(lines[10]["failed"], 0);
-    assert_eq!(lines[10]["skipped"], 4);
+    assert_eq!(lines[11]["failed"], 0);
+    assert_eq!(lines[11]["skipped"], 3);
 }
 
 #[test]
@@ -75,7 +93,26 @@ fn with_an_hmac_key_the_keyed_checks_run_against_any_endpoint() {
     }
     let user = lines.iter().find(|v| v["check"] == "user data").unwrap();
     assert!(user["detail"].as_str().unwrap().contains("subscribed (subscription"), "{user}");
-    assert_eq!(lines[10]["passed"], 9);
+    // Not the embedded exchange: the futures checks use the key but place nothing.
+    for name in ["USD-M futures", "COIN-M futures"] {
+        let v = lines.iter().find(|v| v["check"] == name).unwrap();
+        let detail = v["detail"].as_str().unwrap();
+        assert!(detail.contains("listen key started, pinged, stopped") && !detail.contains("placed"), "{v}");
+    }
+    assert_eq!(lines[11]["passed"], 11);
+}
+
+#[test]
+fn an_unlisted_futures_symbol_fails_that_check_alone() {
+    let ex = TestSim::busy();
+    let out = bws(&["diagnose", "--json", "--env", &ex.url(), "--usdm-symbol", "NOPEUSDT", "--timeout", "3s"]);
+    assert_exit(&out, 1);
+    let lines = json_lines(&out);
+    let failed: Vec<&serde_json::Value> = lines.iter().filter(|v| v["status"] == "fail").collect();
+    assert_eq!(failed.len(), 1, "{lines:?}");
+    assert_eq!(failed[0]["check"], "USD-M futures");
+    assert!(failed[0]["detail"].as_str().unwrap().starts_with("depth: "), "{}", failed[0]);
+    assert_eq!(lines[11]["failed"], 1);
 }
 
 #[test]

@@ -8,6 +8,8 @@ mod dex;
 mod diagnose;
 mod help;
 mod order;
+mod order_futures;
 mod record_replay;
+mod sim;
 mod stream;
 mod user_data;

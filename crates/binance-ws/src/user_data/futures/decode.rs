@@ -23,10 +23,11 @@ use crate::streams::decode::{first_key, read_str, split_combined};
 /// assert!(matches!(ev, UserEvent::Unknown { ref event_type, .. } if event_type == "GRID_UPDATE"));
 /// ```
 pub fn decode_event(frame: &[u8]) -> Result<UserEvent, String> {
-    let data = match first_key(frame) {
+    let text = std::str::from_utf8(frame).map_err(|e| e.to_string())?;
+    let data = match first_key(text) {
         Some(("e", _)) => frame,
-        Some(("stream", v)) => match split_combined(frame, v) {
-            Some((_, data)) => data,
+        Some(("stream", v)) => match split_combined(text, v) {
+            Some((_, data)) => data.as_bytes(),
             None => combined_data(frame)?,
         },
         _ => combined_data(frame)?,
@@ -69,9 +70,11 @@ fn parse<T: DeserializeOwned>(data: &[u8]) -> Result<T, String> {
 /// The `e` of an event object: read in place when it is the first key, else by a probing parse
 /// (which also reaches the `data` of a combined frame whose keys came in another order).
 fn event_type(data: &[u8]) -> Result<Cow<'_, str>, String> {
-    if let Some(("e", v)) = first_key(data) {
-        if let Some((e, _)) = read_str(data, v) {
-            return Ok(Cow::Borrowed(e));
+    if let Ok(text) = std::str::from_utf8(data) {
+        if let Some(("e", v)) = first_key(text) {
+            if let Some((e, _)) = read_str(text, v) {
+                return Ok(Cow::Borrowed(e));
+            }
         }
     }
     #[derive(Deserialize)]

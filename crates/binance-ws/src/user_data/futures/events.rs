@@ -47,6 +47,25 @@ impl UserEvent {
     pub fn is_notice(&self) -> bool {
         matches!(self, UserEvent::Notice(_))
     }
+
+    /// The event time (`E`, the exchange's clock) of an account event; `None` for notices, unknown events and
+    /// `listenKeyExpired` (which says when the expiry was noticed, not an account change).
+    ///
+    /// ```
+    /// use binance_ws::user_data::futures::decode_event;
+    /// let ev = decode_event(br#"{"e":"ACCOUNT_CONFIG_UPDATE","E":1611646737479,"T":1611646737476,"ac":{"s":"BTCUSDT","l":25}}"#).unwrap();
+    /// assert_eq!(ev.event_time(), Some(1611646737479));
+    /// ```
+    pub fn event_time(&self) -> Option<u64> {
+        match self {
+            UserEvent::OrderTradeUpdate(e) => Some(e.event_time),
+            UserEvent::TradeLite(e) => Some(e.event_time),
+            UserEvent::AccountUpdate(e) => Some(e.event_time),
+            UserEvent::MarginCall(e) => Some(e.event_time),
+            UserEvent::AccountConfigUpdate(e) => Some(e.event_time),
+            UserEvent::ListenKeyExpired(_) | UserEvent::Unknown { .. } | UserEvent::Notice(_) => None,
+        }
+    }
 }
 
 /// What happened to the user data stream. [`Notice::EventsMayBeMissing`] is the one to act on:
@@ -64,13 +83,15 @@ pub enum Notice {
         /// Why.
         reason: String,
     },
-    /// Events between `since_ms` and now may not have been delivered (the connection was down, the
-    /// listen key expired or was replaced, or the consumer lagged). Query `account.status`,
-    /// `v2/account.position` and `order.status` to catch up.
+    /// Events between `since_ms` and now may not have been delivered (the connection was down, or the
+    /// listen key expired or was replaced). Query `account.status`, `v2/account.position` and
+    /// `order.status` to catch up.
     EventsMayBeMissing {
         /// Why.
         reason: String,
-        /// Epoch ms from which events may be missing (the last moment the stream was known good).
+        /// Epoch ms, in the exchange's clock, from which events may be missing: the event time of the last
+        /// event delivered before the gap (or the stream's start). Orders whose `updateTime` is at or after it
+        /// may have changed unseen.
         since_ms: u64,
         /// How long the stream was down, if it was.
         down_for: Option<Duration>,

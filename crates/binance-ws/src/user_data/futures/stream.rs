@@ -18,9 +18,10 @@ use tokio_websockets::Message;
 
 use super::decode::decode_event;
 use super::events::{Notice, UserEvent};
+use super::queue::{Queue, Queued};
 use crate::api::futures::{redact_key, Api, FuturesProduct, ListenKey};
 use crate::api::{ApiClient, Params, Security};
-use crate::streams::queue::{Overflow, Queue, Queued};
+use crate::streams::Overflow;
 use crate::transport::{classify_close, connect, Backoff, CloseKind, TransportConfig, WsStream};
 use crate::{Error, Result};
 
@@ -188,7 +189,8 @@ impl UserDataStream {
             queue: queue.clone(),
             key,
             shared_key: shared_key.clone(),
-            last_rx_ms: now_ms(),
+            // Events before the stream started are not missing: the first gap can start no earlier.
+            last_event_ms: server_now_ms(&client),
             reconnects: 0,
         };
         let handle = tokio::spawn(task.run(ws));
@@ -225,8 +227,9 @@ impl futures::Stream for UserDataStream {
     }
 }
 
-fn now_ms() -> u64 {
-    crate::api::client_now_ms()
+/// The exchange's time as the API connection estimates it (local clock plus the measured offset).
+fn server_now_ms(client: &ApiClient) -> u64 {
+    (crate::api::client_now_ms() as i64 + client.time_offset_ms()).max(0) as u64
 }
 
 async fn start_key(client: &ApiClient) -> Result<String> {
@@ -258,8 +261,11 @@ struct Task {
     queue: Arc<Queue<UserEvent>>,
     key: String,
     shared_key: Arc<parking_lot::Mutex<String>>,
-    /// When the last frame arrived: events after it may be missing when the connection is found dead.
-    last_rx_ms: u64,
+    /// The event time (`E`, exchange clock) of the last account event delivered, or the stream's start. The
+    /// exchange sends in order, so what it generated after that event is what a gap may have lost. (The arrival
+    /// time of the last frame is no bound: an event can be lost in the very millisecond a frame is received, and a
+    /// `listenKeyExpired` arrives after the events the expiry already cost.)
+    last_event_ms: u64,
     reconnects: u64,
 }
 
@@ -308,7 +314,7 @@ impl Task {
     /// Connects again (with backoff), renewing the key when connecting keeps failing; reports the gap.
     async fn reconnect(&mut self, backoff: &mut Backoff, gap: String) -> Option<WsStream> {
         let down_since = Instant::now();
-        let since_ms = self.last_rx_ms;
+        let since_ms = self.last_event_ms;
         loop {
             let Some(delay) = backoff.next_delay() else {
                 self.notice(Notice::Closed { reason: format!("gave up after {} attempts", backoff.attempt()) });
@@ -337,7 +343,6 @@ impl Task {
                         since_ms,
                         down_for: Some(down_since.elapsed()),
                     });
-                    self.last_rx_ms = now_ms();
                     return Some(ws);
                 }
                 Err(e) => tracing::warn!(error = %redact_err(e, &self.key), "user data reconnect failed"),
@@ -377,7 +382,6 @@ impl Task {
                 frame = ws.next() => match frame {
                     Some(Ok(msg)) => {
                         last_rx = Instant::now();
-                        self.last_rx_ms = now_ms();
                         if msg.is_ping() {
                             if ws.flush().await.is_err() {
                                 break Exit::Lost("could not answer ping".into());
@@ -460,7 +464,12 @@ impl Task {
                     return Some(self.renew("the server reported listenKeyExpired").await);
                 }
             }
-            Ok(ev) => self.queue.push(ev).await,
+            Ok(ev) => {
+                if let Some(t) = ev.event_time() {
+                    self.last_event_ms = self.last_event_ms.max(t);
+                }
+                self.queue.push(ev).await
+            }
             Err(error) => {
                 let cut = payload.len().min(256);
                 let frame = String::from_utf8_lossy(&payload[..cut]).replace(&self.key, &redact_key(&self.key));
