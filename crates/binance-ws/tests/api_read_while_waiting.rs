@@ -105,3 +105,18 @@ async fn a_delayed_reply_wakes_its_waiting_caller() {
     sim.faults().delay_replies(Duration::ZERO);
     assert_eq!(api.call("ping", Value::Null, Security::None).await.unwrap(), json!({}));
 }
+
+/// A request is fed to the socket at once but flushed one turn of its caller later (so that pipelined
+/// requests share a write); a caller dropped in between still gets its request sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_whose_caller_is_dropped_before_the_flush_is_still_sent() {
+    let sim = quiet_sim().await;
+    let api = ApiClient::connect(&sim.api_url(), None, config()).await.unwrap();
+    api.call("time", Value::Null, Security::None).await.unwrap();
+    let before = weight(&api);
+    let mut call = Box::pin(api.call("time", Value::Null, Security::None));
+    assert!(futures::poll!(&mut call).is_pending(), "the first poll writes and waits");
+    drop(call);
+    // Its reply carries the weight it cost, whoever reads it: the request reached the server.
+    weight_reaches(&api, before + 1).await;
+}

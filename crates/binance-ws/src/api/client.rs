@@ -417,12 +417,39 @@ impl ApiClient {
         }
         writer.last_write = tokio::time::Instant::now();
         let Some((sink, generation)) = writer.sink.as_mut() else { return };
-        if let Err(e) = sink.send(Message::text(frame)).await {
-            // The request is failed with the connection it was written on; the task learns of the loss here
-            // in case the read half has not noticed.
-            let reason = format!("send failed: {e}");
-            let _ = self.commands.try_send(Command::WriteFailed { generation: *generation, reason });
+        let generation = *generation;
+        if let Err(e) = sink.feed(Message::text(frame)).await {
+            self.write_failed(generation, e);
+            return;
         }
+        writer.unflushed = true;
+        drop(guard);
+        // The flush waits one turn of the caller's task, so that requests made in the same turn (pipelined
+        // callers polled together) go out in one write. Whoever flushes first sends them all; a caller
+        // dropped meanwhile leaves the flush to the connection task.
+        let pending_flush = FlushOnDrop(&self.commands);
+        tokio::task::yield_now().await;
+        let mut writer = self.shared.writer.lock().await;
+        std::mem::forget(pending_flush);
+        if let Err((generation, e)) = writer.flush().await {
+            self.write_failed(generation, e);
+        }
+    }
+
+    /// The request is failed with the connection it was written on; the task learns of the loss here in
+    /// case the read half has not noticed.
+    fn write_failed(&self, generation: u64, e: tokio_websockets::Error) {
+        let reason = format!("send failed: {e}");
+        let _ = self.commands.try_send(Command::WriteFailed { generation, reason });
+    }
+}
+
+/// Asks the connection task to flush the socket when a caller whose request is still unflushed goes away.
+struct FlushOnDrop<'a>(&'a mpsc::Sender<Command>);
+
+impl Drop for FlushOnDrop<'_> {
+    fn drop(&mut self) {
+        let _ = self.0.try_send(Command::Flush);
     }
 }
 

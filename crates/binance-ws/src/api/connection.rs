@@ -33,6 +33,8 @@ pub(crate) enum Command {
     Close,
     /// A handle's write on connection `generation` failed: that connection is lost.
     WriteFailed { generation: u64, reason: String },
+    /// A handle went away before flushing the request it fed: flush it.
+    Flush,
 }
 
 /// How long a replaced connection is kept to receive the replies still owed on it.
@@ -219,6 +221,13 @@ impl Conn {
                         return Exit::Lost(reason);
                     }
                     Some(Command::WriteFailed { .. }) => {}
+                    Some(Command::Flush) => {
+                        if let Err((generation, e)) = self.shared.writer.lock().await.flush().await {
+                            if generation == self.generation {
+                                return Exit::Lost(format!("send failed: {e}"));
+                            }
+                        }
+                    }
                     Some(Command::Close) | None => {
                         self.close_current().await;
                         return Exit::Closed;
@@ -281,6 +290,8 @@ impl Conn {
         if wrote {
             sink.flush().await.map_err(|e| format!("send failed: {e}"))?;
         }
+        // Requests fed to the old connection and not flushed yet still go out on it (its replies are awaited).
+        let _ = writer.flush().await;
         let old = writer.sink.replace((sink, generation)).map(|(s, _)| s);
         writer.last_write = Instant::now();
         self.shared.pending.lock().set_writable(Some(generation));

@@ -6,6 +6,7 @@
 use std::collections::VecDeque;
 
 use futures::stream::SplitSink;
+use futures::SinkExt;
 use tokio::time::Instant;
 use tokio_websockets::Message;
 
@@ -23,11 +24,24 @@ pub(crate) struct Writer {
     pub queue: VecDeque<Queued>,
     /// When anything was last written on `sink` (the idle ping is only sent on a quiet socket).
     pub last_write: Instant,
+    /// Frames were fed to `sink` and not flushed yet.
+    pub unflushed: bool,
 }
 
 impl Writer {
     pub fn new() -> Self {
-        Writer { sink: None, queue: VecDeque::new(), last_write: Instant::now() }
+        Writer { sink: None, queue: VecDeque::new(), last_write: Instant::now(), unflushed: false }
+    }
+
+    /// Sends what was fed and not flushed yet; on failure, the generation of the connection it failed on.
+    pub async fn flush(&mut self) -> Result<(), (u64, tokio_websockets::Error)> {
+        if !std::mem::take(&mut self.unflushed) {
+            return Ok(());
+        }
+        match self.sink.as_mut() {
+            Some((sink, generation)) => sink.flush().await.map_err(|e| (*generation, e)),
+            None => Ok(()),
+        }
     }
 
     /// The generation of the connection in the writer, if any.
