@@ -275,3 +275,49 @@ async fn rsa_keys_sign_requests_the_exchange_accepts() {
     let err = api.call("session.logon", Value::Null, Security::Signed).await.unwrap_err();
     assert_eq!(err.code(), Some(-1020), "{err}");
 }
+
+/// A trading request that times out before any connection took it was never written and never will be:
+/// its timeout says it cannot have executed, and the exchange never sees it. One that was written and
+/// got no reply may have executed.
+#[tokio::test]
+async fn an_order_that_timed_out_unwritten_did_not_execute_and_is_never_sent() {
+    let sim = sim_with(SimConfig { activity: None, ..Default::default() }).await;
+    let config = ApiConfig { request_timeout: Duration::from_millis(300), ..fast_config() };
+    let api = ApiClient::connect(&sim.api_url(), Some(hmac()), config).await.unwrap();
+    let mut events = api.events();
+    let order = |id: &str| -> Params {
+        serde_json::from_value(json!({
+            "symbol": "BTCUSDT", "side": "BUY", "type": "LIMIT", "timeInForce": "GTC",
+            "price": "10000", "quantity": "0.01", "newClientOrderId": id
+        }))
+        .unwrap()
+    };
+
+    // Written, then no reply: it may have executed.
+    sim.faults().delay_replies(Duration::from_millis(1000));
+    let err = api.request::<Value>("order.place", order("written-1"), Security::Signed).await.unwrap_err();
+    assert!(matches!(err, Error::Timeout { may_have_executed: true, .. }), "{err}");
+    sim.faults().delay_replies(Duration::ZERO);
+
+    // No connection while it waits: never written.
+    sim.faults().refuse_connections(Duration::from_millis(1500));
+    sim.faults().inject(ConnFault::Drop);
+    wait_for(&mut events, |e| matches!(e, ConnectionEvent::Reconnecting { .. })).await;
+    let err = api.request::<Value>("order.place", order("unwritten-1"), Security::Signed).await.unwrap_err();
+    assert!(matches!(err, Error::Timeout { may_have_executed: false, .. }), "{err}");
+    assert!(!err.to_string().contains("may have executed"), "{err}");
+
+    wait_for(&mut events, |e| matches!(e, ConnectionEvent::Connected { generation, .. } if *generation > 0)).await;
+    let status = |id: &'static str| {
+        let api = api.clone();
+        async move {
+            let params: Params = serde_json::from_value(json!({"symbol": "BTCUSDT", "origClientOrderId": id})).unwrap();
+            api.request::<Value>("order.status", params, Security::Signed).await
+        }
+    };
+    assert!(status("written-1").await.is_ok(), "the written order reached the exchange");
+    match status("unwritten-1").await {
+        Err(Error::Api(e)) => assert_eq!(e.code, -2013, "{e}"),
+        other => panic!("the unwritten order must be unknown to the exchange, got {other:?}"),
+    }
+}

@@ -152,8 +152,11 @@ pub(crate) async fn expire_requests(shared: Arc<Shared>) {
             inflight.take_expired(now)
         };
         for p in expired {
+            // A request still waiting to be written (no connection took it) is dropped from the map here,
+            // so it is never written later: it cannot have executed.
+            let may_have_executed = p.changes_state && p.generation.is_some();
             if let Some(tx) = p.reply {
-                let _ = tx.send(Err(Error::Timeout { method: p.method, timeout, may_have_executed: p.changes_state }));
+                let _ = tx.send(Err(Error::Timeout { method: p.method, timeout, may_have_executed }));
             }
         }
         sleep_until(next.unwrap_or(now + timeout)).await;
