@@ -699,7 +699,11 @@ impl Shard {
                 self.flush().await;
                 // The first 256 bytes, cut back to a char boundary.
                 let cut = (0..=frame.len().min(256)).rev().find(|&i| frame.is_char_boundary(i)).unwrap_or(0);
-                self.ctx.queue.notice(Notice::Undecodable { reason, frame: frame[..cut].to_string() });
+                self.ctx.queue.notice(Notice::Undecodable {
+                    connection: self.ctx.id,
+                    reason,
+                    frame: frame[..cut].to_string(),
+                });
             }
         }
         Ok(())
