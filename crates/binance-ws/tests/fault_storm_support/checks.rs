@@ -63,6 +63,20 @@ fn lossy(r: &FaultRecord, injector: &Injector) -> Option<u64> {
     }
 }
 
+/// Whether the sorted ranges `spans` cover every id of `from..=to`.
+fn covers(spans: &[(u64, u64)], from: u64, to: u64) -> bool {
+    let mut next = from;
+    for &(first, last) in spans {
+        if first <= next && last >= next {
+            next = last + 1;
+        }
+        if next > to {
+            return true;
+        }
+    }
+    false
+}
+
 fn within(t: u64, from: u64, to: u64) -> bool {
     from <= t && t <= to
 }
@@ -117,13 +131,19 @@ pub fn correlate(log: &[FaultRecord], injector: &Injector, obs: &Observer) -> Ve
                         && within(n.t, r.time_ms, r.time_ms + ROTATE_MS)
                 }) || refusals.iter().any(|&t| within(t, n.t.saturating_sub(ROTATE_MS), n.t + 5))
             }
-            Seen::OutOfSync(symbol, ResyncReason::Gap { last_update_id, first_update_id }) => effects.iter().any(|(r, _)| {
-                r.skipped.as_ref().is_some_and(|s| {
-                    s.symbol == *symbol && *last_update_id < s.first_update_id && s.last_update_id < *first_update_id
-                })
-            }),
+            // The ids the book missed are exactly ones the exchange left out (one update, or two in a row).
+            Seen::OutOfSync(symbol, ResyncReason::Gap { last_update_id, first_update_id }) => {
+                let mut left_out: Vec<(u64, u64)> = effects
+                    .iter()
+                    .filter_map(|(r, _)| r.skipped.as_ref())
+                    .filter(|s| s.symbol == *symbol)
+                    .map(|s| (s.first_update_id, s.last_update_id))
+                    .collect();
+                left_out.sort();
+                covers(&left_out, last_update_id + 1, first_update_id - 1)
+            }
             Seen::OutOfSync(_, ResyncReason::Disconnected(_)) => notes_of(n.who)
-                .any(|l| matches!(l.seen, Seen::Lost(_)) && within(l.t, n.t.saturating_sub(SLACK_MS), n.t)),
+                .any(|l| matches!(l.seen, Seen::Lost(_)) && within(l.t, n.t.saturating_sub(SLACK_MS), n.t + SLACK_MS)),
             Seen::OutOfSync(..) => false,
             Seen::Missed(MissedCause::Reconnected { .. }) => notes_of(Who::TradeApi)
                 .any(|l| matches!(l.seen, Seen::Lost(_)) && within(l.t, n.t.saturating_sub(RESTORE_MS), n.t)),
@@ -137,7 +157,7 @@ pub fn correlate(log: &[FaultRecord], injector: &Injector, obs: &Observer) -> Ve
             Seen::Unexpected(_) => false,
         };
         if !explained {
-            v.unexplained.push(describe(n));
+            v.unexplained.push(format!("{}\n{}", describe(n), context(n.who, n.t, &effects, obs)));
         }
     }
 
@@ -183,6 +203,24 @@ pub fn correlate(log: &[FaultRecord], injector: &Injector, obs: &Observer) -> Ve
         }
     }
     v
+}
+
+/// What happened on `who` in the ten seconds before `t`: the faults the exchange logged and the client's reports.
+fn context(who: Who, t: u64, effects: &[(&FaultRecord, Option<Who>)], obs: &Observer) -> String {
+    let from = t.saturating_sub(10_000);
+    let mut lines: Vec<(u64, String)> = effects
+        .iter()
+        .filter(|(r, w)| *w == Some(who) && within(r.time_ms, from, t + 1_000))
+        .map(|(r, _)| (r.time_ms, format!("    {} exchange, connection {}: {}", r.time_ms, r.connection, r.what)))
+        .collect();
+    lines.extend(
+        obs.notes
+            .iter()
+            .filter(|n| n.who == who && within(n.t, from, t + 1_000))
+            .map(|n| (n.t, format!("    {} client: {:?}", n.t, n.seen))),
+    );
+    lines.sort();
+    lines.into_iter().map(|(_, l)| l).collect::<Vec<_>>().join("\n")
 }
 
 fn describe(n: &Note) -> String {

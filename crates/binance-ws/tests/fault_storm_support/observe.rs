@@ -98,9 +98,11 @@ impl BookTrack {
         self.applied = Some(last);
     }
 
-    /// Whether the update ids `first..=last` fall in a range the book reported as not applied.
+    /// Whether the update ids `first..=last` meet a range the book reported as not applied. (Those of its ids
+    /// the book already had from a snapshot were not lost; that none of the others was applied around a hole
+    /// without a report is what [`BookTrack::silent`] checks.)
     pub fn reported(&self, first: u64, last: u64) -> bool {
-        self.holes.iter().any(|&(after, up_to)| after < first && last <= up_to)
+        self.holes.iter().any(|&(after, up_to)| first <= up_to && last > after)
     }
 }
 
