@@ -334,9 +334,14 @@ async fn fault_storm() {
         injector.no_target
     );
     println!(
-        "  faults that lost data: {} cuts of a connection in use, {} gaps; malformed frames on stream connections: {}, \
-         reported as undecodable: {}",
-        verdict.lossy, verdict.gaps, verdict.malformed_on_streams, verdict.undecodable_reported
+        "  faults that lost data: {} cuts of a connection in use, {} gaps (of which {} on a connection whose updates \
+         also came over another during a rotation); malformed frames on stream connections: {}, reported as \
+         undecodable: {}",
+        verdict.lossy,
+        verdict.gaps,
+        verdict.gaps_harmless,
+        verdict.malformed_on_streams,
+        verdict.undecodable_reported
     );
     println!(
         "  reconnects: {} stream connections, {} API connections; rotations: {} stream, {} API; book resyncs: {} \

@@ -72,6 +72,8 @@ pub struct BookTrack {
     /// Update-id ranges `(after, up_to]` the book reported as not applied: before its first sync, and from the
     /// update it stood at when it lost sync up to the snapshot it synced again from.
     pub holes: Vec<(u64, u64)>,
+    /// Update-id ranges `[from, to]` applied from the stream, in order (a new one starts at each sync).
+    pub applied_runs: Vec<(u64, u64)>,
     /// Discontinuities applied without a report (must stay empty).
     pub silent: Vec<String>,
     pub resyncs: u64,
@@ -81,6 +83,7 @@ impl BookTrack {
     fn synced(&mut self, last_update_id: u64) {
         self.holes.push((self.lost_at.take().unwrap_or(0), last_update_id));
         self.applied = Some(last_update_id);
+        self.applied_runs.push((last_update_id + 1, last_update_id));
     }
 
     fn out_of_sync(&mut self) {
@@ -96,13 +99,29 @@ impl BookTrack {
             _ => {}
         }
         self.applied = Some(last);
+        if let Some(run) = self.applied_runs.last_mut() {
+            run.1 = run.1.max(last);
+        }
     }
 
-    /// Whether the update ids `first..=last` meet a range the book reported as not applied. (Those of its ids
-    /// the book already had from a snapshot were not lost; that none of the others was applied around a hole
-    /// without a report is what [`BookTrack::silent`] checks.)
-    pub fn reported(&self, first: u64, last: u64) -> bool {
-        self.holes.iter().any(|&(after, up_to)| first <= up_to && last > after)
+    /// How the book fared with the update ids `first..=last` that the exchange left out of one connection:
+    /// `Some(true)` when it reported them as not applied (they fall in its holes), `Some(false)` when it applied
+    /// them all the same (another connection carried them: a rotation's overlap), `None` when some of them were
+    /// neither applied nor reported: lost silently.
+    pub fn fate(&self, first: u64, last: u64) -> Option<bool> {
+        let spans = |v: &[(u64, u64)]| {
+            let mut v: Vec<(u64, u64)> = v.iter().copied().filter(|(a, b)| a <= b).collect();
+            v.sort();
+            v
+        };
+        let holes = spans(&self.holes.iter().map(|&(after, up_to)| (after + 1, up_to)).collect::<Vec<_>>());
+        if super::checks::covers(&spans(&self.applied_runs), first, last) {
+            return Some(false);
+        }
+        let mut both = holes.clone();
+        both.extend(self.applied_runs.iter().copied());
+        let both = spans(&both);
+        super::checks::covers(&both, first, last).then_some(true)
     }
 }
 
