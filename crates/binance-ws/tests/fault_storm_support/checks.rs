@@ -45,6 +45,23 @@ pub struct Verdict {
     pub gaps: u64,
     /// Gaps whose updates the book applied all the same, from the other connection of a rotation.
     pub gaps_harmless: u64,
+    /// Cuts of a rotation's new connection before the client switched to it.
+    pub cuts_of_new_rotation_connections: u64,
+}
+
+/// Whether the connection `r` cut was the new one of a rotation the client had not finished: an older
+/// connection of the same client connection got `serverShutdown` before, and the client reported neither the
+/// switch nor a loss since.
+fn rotation_in_progress(r: &FaultRecord, who: Who, effects: &[(&FaultRecord, Option<Who>)], obs: &Observer) -> bool {
+    effects.iter().any(|(s, w)| {
+        *w == Some(who)
+            && s.kind == FaultKind::ServerShutdown
+            && s.connection < r.connection
+            && s.time_ms <= r.time_ms
+            && !obs.notes.iter().any(|n| {
+                n.who == who && matches!(n.seen, Seen::Lost(_) | Seen::Rotated(_)) && within(n.t, s.time_ms, r.time_ms)
+            })
+    })
 }
 
 /// How long after the fault `r` the client may report the loss it caused, or `None` when it loses nothing.
@@ -163,16 +180,22 @@ pub fn correlate(log: &[FaultRecord], injector: &Injector, obs: &Observer) -> Ve
         }
     }
 
-    // Every fault that lost data was reported. A connection cut while the client was already leaving it (an
-    // old connection after a switch, or the new one of a rotation still being set up) loses nothing; such a
-    // cut is covered by the client's report of that change, so a report up to a second before the cut counts.
+    // Every fault that lost data was reported: the client says it lost the connection, or that it switched to
+    // the new connection of a rotation (which it does at once, without loss, when the old one ends while the new
+    // one is ready). A report up to a second before the cut counts (the client was already leaving it). The
+    // new connection of a rotation still being set up carries nothing the client delivers yet, so cutting it
+    // loses nothing: the client abandons it and rotates again later.
     for (r, who) in &effects {
         let Some(who) = *who else { continue };
         if let Some(after) = lossy(r, injector) {
+            if rotation_in_progress(r, who, &effects, obs) {
+                v.cuts_of_new_rotation_connections += 1;
+                continue;
+            }
             v.lossy += 1;
             let reported = notes_of(who).any(|n| {
                 matches!(n.seen, Seen::Lost(_) | Seen::Rotated(_))
-                    && within(n.t, r.time_ms.saturating_sub(1_000), r.time_ms + after + ROTATE_MS)
+                    && within(n.t, r.time_ms.saturating_sub(1_000), r.time_ms + after + SLACK_MS)
             });
             if !reported {
                 v.unreported.push(format!("{who:?}: {} on connection {} at {}", r.what, r.connection, r.time_ms));
