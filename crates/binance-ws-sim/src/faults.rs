@@ -113,6 +113,9 @@ pub enum FaultKind {
     DropAfterFrames,
     /// A connection dropped by the exchange because its client fell too far behind (not injected).
     SlowConsumer,
+    /// A stream connection closed with 1008 because its client sent more than 5 messages in a second (not
+    /// injected: a client whose limiter works never causes one).
+    TooManyMessages,
 }
 
 impl std::fmt::Display for FaultKind {
@@ -241,13 +244,15 @@ impl Faults {
         self.connections.lock().values().cloned().collect()
     }
 
-    /// Counts a stream connection closed with 1008 for sending too many messages.
-    pub(crate) fn rate_limit_closed(&self) {
+    /// Logs a stream connection closed with 1008 for sending too many messages.
+    pub(crate) fn rate_limit_closed(&self, connection: u64, reason: &str) {
         self.rate_limit_closes.fetch_add(1, Ordering::Relaxed);
+        self.record(connection, FaultKind::TooManyMessages, format!("closed with 1008: {reason}"));
     }
 
     /// Stream connections closed with 1008 because their client sent too many messages (Binance: more than 5
-    /// a second): a client whose limiter works never causes one.
+    /// a second): a client whose limiter works never causes one. Each is also in the log
+    /// ([`FaultKind::TooManyMessages`]).
     pub fn rate_limit_closes(&self) -> u64 {
         self.rate_limit_closes.load(Ordering::Relaxed)
     }

@@ -373,7 +373,7 @@ where
                 if let Err(c) = session.on_incoming(now_ms()) {
                     if c.code == 1008 {
                         if let Some(log) = &hub.inner.log {
-                            log.rate_limit_closed();
+                            log.rate_limit_closed(conn_id, &c.reason);
                         }
                     }
                     let code = CloseCode::try_from(c.code).unwrap_or(CloseCode::POLICY_VIOLATION);

@@ -111,7 +111,14 @@ pub fn correlate(log: &[FaultRecord], injector: &Injector, obs: &Observer) -> Ve
     let refusals: Vec<u64> =
         log.iter().filter(|r| !r.injected && r.kind == FaultKind::Refuse).map(|r| r.time_ms).collect();
     for (r, who) in &effects {
-        if who.is_none() || matches!(r.kind, FaultKind::SlowConsumer | FaultKind::DropAfterFrames) {
+        if matches!(r.kind, FaultKind::TooManyMessages) {
+            v.unexplained.push(format!(
+                "{who:?}: the exchange closed connection {} for too many messages at {}\n{}",
+                r.connection,
+                r.time_ms,
+                who.map(|w| context(w, r.time_ms, &effects, obs)).unwrap_or_default()
+            ));
+        } else if who.is_none() || matches!(r.kind, FaultKind::SlowConsumer | FaultKind::DropAfterFrames) {
             v.unexplained.push(format!("the exchange cut a connection no fault was aimed at: {r:?}"));
         }
     }
