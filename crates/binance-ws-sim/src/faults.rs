@@ -329,7 +329,15 @@ impl Faults {
     pub(crate) fn record_skip(&self, connection: u64, kind: FaultKind, what: String, skipped: Option<SkippedUpdate>) {
         tracing::info!(connection, %kind, %what, "fault");
         let label = self.label_of(connection);
-        self.push(FaultRecord { time_ms: crate::clock::now_ms(), connection, label, kind, injected: false, what, skipped });
+        self.push(FaultRecord {
+            time_ms: crate::clock::now_ms(),
+            connection,
+            label,
+            kind,
+            injected: false,
+            what,
+            skipped,
+        });
     }
 
     fn push(&self, r: FaultRecord) {

@@ -13,9 +13,7 @@ use tokio_websockets::ServerBuilder;
 use crate::auth::KeyMaterial;
 use crate::clock::Clock;
 use crate::config::{AccountKey, SimConfig};
-use crate::exchange::{
-    AccountId, Balance, DepthSnapshot, Exchange, ExecType, Order, Reject, Side, UserEvent,
-};
+use crate::exchange::{AccountId, Balance, DepthSnapshot, Exchange, ExecType, Order, Reject, Side, UserEvent};
 use crate::faults::Faults;
 use crate::futures::traders::FuturesTraders;
 use crate::futures::{FuturesVenue, Product};

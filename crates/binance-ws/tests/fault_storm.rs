@@ -134,7 +134,12 @@ fn market_streams() -> Vec<Stream> {
 }
 
 /// The exchange's label of each of a client's stream connections (its streams, sorted, joined by `,`).
-async fn stream_labels(streams: &Streams, subscribed: &[Stream], who: fn(usize) -> Who, out: &mut HashMap<String, Who>) {
+async fn stream_labels(
+    streams: &Streams,
+    subscribed: &[Stream],
+    who: fn(usize) -> Who,
+    out: &mut HashMap<String, Who>,
+) {
     let mut by_shard: BTreeMap<usize, Vec<String>> = BTreeMap::new();
     for s in subscribed {
         let shard = streams.handle().connection_of(s).await.expect("subscribed");
@@ -166,14 +171,12 @@ async fn fault_storm() {
     let env = Env::Local(sim.base_url());
 
     // The clients.
-    let mut market = Streams::connect_with(env.clone(), Product::Spot, streams_config(10, MARKET_QUEUE))
-        .await
-        .expect("streams");
+    let mut market =
+        Streams::connect_with(env.clone(), Product::Spot, streams_config(10, MARKET_QUEUE)).await.expect("streams");
     let subscribed = market_streams();
     market.subscribe(subscribed.clone()).await.expect("50 streams");
-    let book_streams = Streams::connect_with(env.clone(), Product::Spot, streams_config(4, 65_536))
-        .await
-        .expect("streams");
+    let book_streams =
+        Streams::connect_with(env.clone(), Product::Spot, streams_config(4, 65_536)).await.expect("streams");
     let book_api = Api::connect_with(&env, None, api_config()).await.expect("books' API");
     let mut book_api_events = book_api.client().events();
     let book_cfg = BookConfig {
@@ -253,7 +256,8 @@ async fn fault_storm() {
         let all_up = [market_shards, book_shards].iter().enumerate().all(|(i, &n)| {
             (0..n).all(|shard| {
                 let who = if i == 0 { Who::Market(shard) } else { Who::Books(shard) };
-                let last = obs.notes.iter().rev().find(|n| n.who == who && matches!(n.seen, Seen::Lost(_) | Seen::Back));
+                let last =
+                    obs.notes.iter().rev().find(|n| n.who == who && matches!(n.seen, Seen::Lost(_) | Seen::Back));
                 !matches!(last.map(|n| &n.seen), Some(Seen::Lost(_)))
             })
         });
@@ -324,8 +328,7 @@ async fn fault_storm() {
     let streams_side = |w: &Who| matches!(w, Who::Market(_) | Who::Books(_));
     let api_side = |w: &Who| matches!(w, Who::BookApi | Who::TradeApi);
     let resyncs: u64 = obs.books.values().map(|b| b.resyncs).sum();
-    let gap_resyncs =
-        obs.count(|n| matches!(&n.seen, Seen::OutOfSync(_, binance_ws::book::ResyncReason::Gap { .. })));
+    let gap_resyncs = obs.count(|n| matches!(&n.seen, Seen::OutOfSync(_, binance_ws::book::ResyncReason::Gap { .. })));
     let lagged: u64 = obs.notes.iter().map(|n| if let Seen::Lagged(d) = n.seen { d } else { 0 }).sum();
     let long_stalls = injector
         .aimed
@@ -341,7 +344,9 @@ async fn fault_storm() {
         storm.as_secs_f64(),
         (elapsed - setup - storm).as_secs_f64()
     );
-    println!("  faults injected: {total} ({counts:?}); {long_stalls} of the stalls long enough to replace the connection");
+    println!(
+        "  faults injected: {total} ({counts:?}); {long_stalls} of the stalls long enough to replace the connection"
+    );
     println!(
         "  aimed at one connection: {}; steps without a connection to aim at: {}",
         injector.aimed.len(),

@@ -17,8 +17,11 @@ async fn pings_into_a_stalled_connection_never_reach_the_server_as_a_burst() {
     let sim = Sim::start(SimConfig { activity: None, ..Default::default() }).await.unwrap();
     // A quiet market and a short idle ping: the client pings about four times a second (its limiter keeps the
     // fifth slot for pongs); a watchdog far longer than the stall, so the connection is kept through it.
-    let transport =
-        TransportConfig { idle_ping: Duration::from_millis(200), stall_timeout: Duration::from_secs(20), ..Default::default() };
+    let transport = TransportConfig {
+        idle_ping: Duration::from_millis(200),
+        stall_timeout: Duration::from_secs(20),
+        ..Default::default()
+    };
     let cfg = StreamsConfig { transport, ..Default::default() };
     let mut feed = Streams::connect_with(Env::Local(sim.base_url()), Product::Spot, cfg)
         .await

@@ -344,6 +344,7 @@ where
     let mut fault_rx = hub.inner.faults.subscribe();
     let conn_log = ConnLog { log: hub.inner.log.as_ref().map(|l| (l.clone(), l.register(ConnKind::Stream))) };
     let conn_id = conn_log.id();
+    conn_log.label(&session.label());
     // Set by a SkipDepthUpdate fault: the next depth diff frame is not sent.
     let mut skip_depth = false;
     let started = Instant::now();

@@ -103,11 +103,8 @@ fn within(t: u64, from: u64, to: u64) -> bool {
 pub fn correlate(log: &[FaultRecord], injector: &Injector, obs: &Observer) -> Verdict {
     let mut v = Verdict::default();
     // What the faults did to connections (the injections themselves are the `injected` records).
-    let effects: Vec<(&FaultRecord, Option<Who>)> = log
-        .iter()
-        .filter(|r| !r.injected && r.connection != 0)
-        .map(|r| (r, injector.who_of(r.connection)))
-        .collect();
+    let effects: Vec<(&FaultRecord, Option<Who>)> =
+        log.iter().filter(|r| !r.injected && r.connection != 0).map(|r| (r, injector.who_of(r.connection))).collect();
     let refusals: Vec<u64> =
         log.iter().filter(|r| !r.injected && r.kind == FaultKind::Refuse).map(|r| r.time_ms).collect();
     for (r, who) in &effects {
@@ -135,7 +132,9 @@ pub fn correlate(log: &[FaultRecord], injector: &Injector, obs: &Observer) -> Ve
             Seen::Retry(_) => refusals.iter().any(|&t| within(t, n.t.saturating_sub(SLACK_MS), n.t + 5)),
             Seen::Back => notes_of(n.who).any(|l| matches!(l.seen, Seen::Lost(_)) && l.t <= n.t),
             Seen::Rotated(_) => effects.iter().any(|(r, w)| {
-                *w == Some(n.who) && r.kind == FaultKind::ServerShutdown && within(n.t, r.time_ms, r.time_ms + ROTATE_MS)
+                *w == Some(n.who)
+                    && r.kind == FaultKind::ServerShutdown
+                    && within(n.t, r.time_ms, r.time_ms + ROTATE_MS)
             }),
             Seen::Undecodable => {
                 v.undecodable_reported += 1;
