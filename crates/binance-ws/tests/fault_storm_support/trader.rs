@@ -51,7 +51,7 @@ pub fn spawn(api: Api, stop: Arc<AtomicBool>) -> tokio::task::JoinHandle<TradeSt
         while !stop.load(Ordering::Relaxed) {
             i += 1;
             let id = format!("storm-{i}");
-            let market = i % 5 == 0;
+            let market = i.is_multiple_of(5);
             let order = if market {
                 NewOrder::market(SYMBOL, Side::Buy, d("0.0002"))
             } else {
@@ -71,7 +71,7 @@ pub fn spawn(api: Api, stop: Arc<AtomicBool>) -> tokio::task::JoinHandle<TradeSt
                 }
                 Err(e) => stats.refused.push(format!("{id}: {e}")),
             }
-            if i % 2 == 0 {
+            if i.is_multiple_of(2) {
                 if let Some(order_id) = resting.pop() {
                     match api.cancel_order(SYMBOL, order_id).await {
                         Ok(_) => stats.canceled += 1,
