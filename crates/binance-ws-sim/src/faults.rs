@@ -59,9 +59,9 @@ impl Aimed {
 /// Which service a connection speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ConnKind {
-    /// The WebSocket API (`/ws-api/v3`).
+    /// A WebSocket API (`/ws-api/v3`, and the futures APIs `/ws-fapi/v1`, `/ws-dapi/v1`).
     Api,
-    /// Market streams (`/ws`, `/stream`).
+    /// Spot market streams (`/ws`, `/stream`).
     Stream,
 }
 
@@ -239,7 +239,8 @@ impl Faults {
         self.connections.lock().get(&id).map(|c| c.label.clone()).unwrap_or_default()
     }
 
-    /// The connections open now, by number.
+    /// The connections open now, by number: every WebSocket API connection and every spot stream connection
+    /// (futures stream and DEX connections are not numbered).
     pub fn live_connections(&self) -> Vec<LiveConn> {
         self.connections.lock().values().cloned().collect()
     }
