@@ -71,6 +71,8 @@ pub struct SimConfig {
     pub user_stream_buffer: usize,
     /// USD-M and COIN-M futures: wallets, listenKey lifetime, limits, fees, position mode.
     pub futures: crate::futures::FuturesConfig,
+    /// The spot symbols and commissions (default: BTCUSDT, ETHUSDT, BNBUSDT).
+    pub exchange: crate::exchange::ExchangeConfig,
 }
 
 /// How busy the simulated market is.
@@ -109,6 +111,7 @@ impl Default for SimConfig {
             activity: Some(Activity::default()),
             user_stream_buffer: 4096,
             futures: crate::futures::FuturesConfig::default(),
+            exchange: crate::exchange::ExchangeConfig::default(),
         }
     }
 }

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use parking_lot::Mutex;
@@ -41,6 +42,54 @@ impl ConnFault {
     }
 }
 
+/// A fault on its way to the connections it is aimed at: one (`to: Some(id)`) or all.
+#[derive(Debug, Clone)]
+pub(crate) struct Aimed {
+    pub to: Option<u64>,
+    pub fault: ConnFault,
+}
+
+impl Aimed {
+    /// Whether connection `id` must apply it.
+    pub fn hits(&self, id: u64) -> bool {
+        self.to.is_none_or(|to| to == id)
+    }
+}
+
+/// Which service a connection speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ConnKind {
+    /// A WebSocket API (`/ws-api/v3`, and the futures APIs `/ws-fapi/v1`, `/ws-dapi/v1`).
+    Api,
+    /// Spot market streams (`/ws`, `/stream`).
+    Stream,
+}
+
+/// A live connection, as [`Faults::live_connections`] lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LiveConn {
+    /// Its number (the `connection` of [`FaultRecord`]s).
+    pub id: u64,
+    /// Its service.
+    pub kind: ConnKind,
+    /// When it opened, server epoch ms.
+    pub opened_ms: u64,
+    /// Who it serves, so that a test can tell its own clients' connections apart: a stream connection's
+    /// streams, sorted and joined by `,`; an API connection's logged-on API key (empty before logon).
+    pub label: String,
+}
+
+/// A depth update a [`ConnFault::SkipDepthUpdate`] left out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkippedUpdate {
+    /// Symbol, upper case.
+    pub symbol: String,
+    /// Its first update id (`U`).
+    pub first_update_id: u64,
+    /// Its last update id (`u`).
+    pub last_update_id: u64,
+}
+
 /// What kind of fault a record is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FaultKind {
@@ -64,6 +113,9 @@ pub enum FaultKind {
     DropAfterFrames,
     /// A connection dropped by the exchange because its client fell too far behind (not injected).
     SlowConsumer,
+    /// A stream connection closed with 1008 because its client sent more than 5 messages in a second (not
+    /// injected: a client whose limiter works never causes one).
+    TooManyMessages,
 }
 
 impl std::fmt::Display for FaultKind {
@@ -77,8 +129,10 @@ impl std::fmt::Display for FaultKind {
 pub struct FaultRecord {
     /// Server time in epoch ms.
     pub time_ms: u64,
-    /// The connection it hit (0: the whole server).
+    /// The connection it hit (0: the whole server; for an injection, the connection it was aimed at or 0 for all).
     pub connection: u64,
+    /// That connection's [`LiveConn::label`] at the time (empty for the whole server).
+    pub label: String,
     /// Its kind.
     pub kind: FaultKind,
     /// True for the injection itself (one per [`Faults::inject`], [`Faults::refuse_connections`], ...); false
@@ -86,34 +140,122 @@ pub struct FaultRecord {
     pub injected: bool,
     /// What was done.
     pub what: String,
+    /// For a gap: the update that was left out.
+    pub skipped: Option<SkippedUpdate>,
 }
 
 /// Faults in force and the record of those applied.
 pub struct Faults {
-    pub(crate) live: broadcast::Sender<ConnFault>,
+    /// API connections listen here.
+    pub(crate) live: broadcast::Sender<Aimed>,
     refuse_until_ms: AtomicU64,
     reply_delay_ms: AtomicU64,
     drop_after_frames: AtomicU64,
     log: Mutex<Vec<FaultRecord>>,
+    conn_ids: AtomicU64,
+    connections: Mutex<BTreeMap<u64, LiveConn>>,
+    rate_limit_closes: AtomicU64,
 }
+
+/// Faults queued per connection before a busy one misses some (a storm aims many at others).
+const FAULT_QUEUE: usize = 4096;
 
 impl Default for Faults {
     fn default() -> Self {
         Faults {
-            live: broadcast::channel(64).0,
+            live: broadcast::channel(FAULT_QUEUE).0,
             refuse_until_ms: AtomicU64::new(0),
             reply_delay_ms: AtomicU64::new(0),
             drop_after_frames: AtomicU64::new(0),
             log: Mutex::new(Vec::new()),
+            conn_ids: AtomicU64::new(0),
+            connections: Mutex::new(BTreeMap::new()),
+            rate_limit_closes: AtomicU64::new(0),
         }
     }
 }
 
+/// Keeps a connection in [`Faults::live_connections`] until dropped.
+pub(crate) struct Registered {
+    faults: Arc<Faults>,
+    /// The connection's number.
+    pub id: u64,
+}
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        self.faults.connections.lock().remove(&self.id);
+    }
+}
+
 impl Faults {
-    /// Applies `fault` to every live connection.
+    /// Applies `fault` to every live API connection (the stream hubs get it from [`crate::server::SimShared::inject`]).
     pub fn inject(&self, fault: ConnFault) {
         self.injected(fault.kind(), format!("inject {fault:?}"));
-        let _ = self.live.send(fault);
+        let _ = self.live.send(Aimed { to: None, fault });
+    }
+
+    /// Logs an injection aimed at one connection and sends it to the API connections (see
+    /// [`crate::server::SimShared::inject_into`]).
+    pub(crate) fn inject_into(&self, connection: u64, fault: ConnFault) {
+        let label = self.label_of(connection);
+        let what = format!("inject {fault:?} into connection {connection}");
+        tracing::info!(connection, %what, "fault injected");
+        self.push(FaultRecord {
+            time_ms: crate::clock::now_ms(),
+            connection,
+            label,
+            kind: fault.kind(),
+            injected: true,
+            what,
+            skipped: None,
+        });
+        let _ = self.live.send(Aimed { to: Some(connection), fault });
+    }
+
+    /// A new connection's number, unique across services.
+    pub(crate) fn next_id(&self) -> u64 {
+        self.conn_ids.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    /// Lists a new connection until the returned guard is dropped.
+    pub(crate) fn register(self: &Arc<Self>, kind: ConnKind) -> Registered {
+        let id = self.next_id();
+        let conn = LiveConn { id, kind, opened_ms: crate::clock::now_ms(), label: String::new() };
+        self.connections.lock().insert(id, conn);
+        Registered { faults: self.clone(), id }
+    }
+
+    /// Sets a live connection's label.
+    pub(crate) fn set_label(&self, id: u64, label: &str) {
+        if let Some(c) = self.connections.lock().get_mut(&id) {
+            if c.label != label {
+                c.label = label.to_string();
+            }
+        }
+    }
+
+    fn label_of(&self, id: u64) -> String {
+        self.connections.lock().get(&id).map(|c| c.label.clone()).unwrap_or_default()
+    }
+
+    /// The connections open now, by number: every WebSocket API connection and every spot stream connection
+    /// (futures stream and DEX connections are not numbered).
+    pub fn live_connections(&self) -> Vec<LiveConn> {
+        self.connections.lock().values().cloned().collect()
+    }
+
+    /// Logs a stream connection closed with 1008 for sending too many messages.
+    pub(crate) fn rate_limit_closed(&self, connection: u64, reason: &str) {
+        self.rate_limit_closes.fetch_add(1, Ordering::Relaxed);
+        self.record(connection, FaultKind::TooManyMessages, format!("closed with 1008: {reason}"));
+    }
+
+    /// Stream connections closed with 1008 because their client sent too many messages (Binance: more than 5
+    /// a second): a client whose limiter works never causes one. Each is also in the log
+    /// ([`FaultKind::TooManyMessages`]).
+    pub fn rate_limit_closes(&self) -> u64 {
+        self.rate_limit_closes.load(Ordering::Relaxed)
     }
 
     /// Refuses new connections until `now + for_`.
@@ -168,13 +310,35 @@ impl Faults {
 
     fn injected(&self, kind: FaultKind, what: String) {
         tracing::info!(%kind, %what, "fault injected");
-        self.push(FaultRecord { time_ms: crate::clock::now_ms(), connection: 0, kind, injected: true, what });
+        self.push(FaultRecord {
+            time_ms: crate::clock::now_ms(),
+            connection: 0,
+            label: String::new(),
+            kind,
+            injected: true,
+            what,
+            skipped: None,
+        });
     }
 
     /// Logs what a fault did to `connection` (0: the server as a whole).
     pub(crate) fn record(&self, connection: u64, kind: FaultKind, what: String) {
+        self.record_skip(connection, kind, what, None);
+    }
+
+    /// Like [`Faults::record`], with the depth update a gap left out.
+    pub(crate) fn record_skip(&self, connection: u64, kind: FaultKind, what: String, skipped: Option<SkippedUpdate>) {
         tracing::info!(connection, %kind, %what, "fault");
-        self.push(FaultRecord { time_ms: crate::clock::now_ms(), connection, kind, injected: false, what });
+        let label = self.label_of(connection);
+        self.push(FaultRecord {
+            time_ms: crate::clock::now_ms(),
+            connection,
+            label,
+            kind,
+            injected: false,
+            what,
+            skipped,
+        });
     }
 
     fn push(&self, r: FaultRecord) {

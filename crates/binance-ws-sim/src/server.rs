@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use parking_lot::Mutex;
@@ -13,9 +13,7 @@ use tokio_websockets::ServerBuilder;
 use crate::auth::KeyMaterial;
 use crate::clock::Clock;
 use crate::config::{AccountKey, SimConfig};
-use crate::exchange::{
-    AccountId, Balance, DepthSnapshot, Exchange, ExchangeConfig, ExecType, Order, Reject, Side, UserEvent,
-};
+use crate::exchange::{AccountId, Balance, DepthSnapshot, Exchange, ExecType, Order, Reject, Side, UserEvent};
 use crate::faults::Faults;
 use crate::futures::traders::FuturesTraders;
 use crate::futures::{FuturesVenue, Product};
@@ -44,7 +42,7 @@ pub struct SimShared {
     /// REQUEST_WEIGHT per IP.
     pub weights: Mutex<WeightLimiter>,
     /// Fault injection.
-    pub faults: Faults,
+    pub faults: Arc<Faults>,
     /// Market streams: the market state and the feed of market events.
     pub hub: StreamHub,
     /// The matching engine, accounts and orders. Change it through [`SimShared::with_exchange`], so that
@@ -64,7 +62,24 @@ pub struct SimShared {
     pub usdm: FuturesVenue,
     /// COIN-M futures.
     pub coinm: FuturesVenue,
-    conn_ids: AtomicU64,
+    /// Every trading request received on the Spot WebSocket API, in order.
+    pub order_requests: Mutex<Vec<OrderRequest>>,
+}
+
+/// A trading request as the exchange received it (before any check), for tests that prove a client never sent
+/// an order twice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderRequest {
+    /// Server epoch ms.
+    pub time_ms: u64,
+    /// The connection it came on.
+    pub connection: u64,
+    /// The method (`order.place`, `order.cancel`, ...).
+    pub method: String,
+    /// Its `newClientOrderId`, if it had one.
+    pub new_client_order_id: Option<String>,
+    /// Its `origClientOrderId`, if it had one.
+    pub orig_client_order_id: Option<String>,
 }
 
 impl SimShared {
@@ -78,8 +93,11 @@ impl SimShared {
         }
     }
 
-    pub(crate) fn next_conn_id(&self) -> u64 {
-        self.conn_ids.fetch_add(1, Ordering::Relaxed) + 1
+    /// Applies `fault` to the one live connection `connection` (a number from
+    /// [`Faults::live_connections`]), whichever service it speaks; logged as an injection aimed at it.
+    pub fn inject_into(&self, connection: u64, fault: crate::faults::ConnFault) {
+        self.faults.inject_into(connection, fault.clone());
+        self.hub.inject_into(connection, fault);
     }
 
     /// Runs `f` on the exchange at the current server time, then publishes what it did: market events to the
@@ -208,7 +226,7 @@ pub enum StartError {
 impl Sim {
     /// Starts an exchange in this process and returns once it listens.
     pub async fn start(config: SimConfig) -> Result<Sim, StartError> {
-        let mut exchange = Exchange::new(ExchangeConfig::default());
+        let mut exchange = Exchange::new(config.exchange.clone());
         let mut keys = HashMap::new();
         for account in &config.accounts {
             let material = match &account.key {
@@ -229,7 +247,8 @@ impl Sim {
             max_lifetime: Some(config.connection_lifetime),
             ..Default::default()
         };
-        let hub = StreamHub::with_config(MarketState::default(), stream_cfg.clone());
+        let faults = Arc::new(Faults::default());
+        let hub = StreamHub::with_fault_log(MarketState::default(), stream_cfg.clone(), faults.clone());
         let clock = Arc::new(Clock::default());
         let now = clock.now_ms();
         let ban_ms = config.ban_duration.as_millis() as u64;
@@ -275,8 +294,8 @@ impl Sim {
             config,
             clock,
             keys,
-            faults: Faults::default(),
-            conn_ids: AtomicU64::new(0),
+            faults,
+            order_requests: Mutex::new(Vec::new()),
         });
         let accept = tokio::spawn(accept_loop(listener, shared.clone()));
         let traders = traders.map(|t| tokio::spawn(t.run(shared.clone())));
@@ -310,9 +329,19 @@ impl Sim {
         self.shared.inject(fault);
     }
 
+    /// Applies `fault` to one live connection (see [`SimShared::inject_into`]).
+    pub fn inject_into(&self, connection: u64, fault: crate::faults::ConnFault) {
+        self.shared.inject_into(connection, fault);
+    }
+
     /// Fault injection and its log.
     pub fn faults(&self) -> &Faults {
         &self.shared.faults
+    }
+
+    /// Every trading request the Spot WebSocket API received so far, in order.
+    pub fn order_requests(&self) -> Vec<OrderRequest> {
+        self.shared.order_requests.lock().clone()
     }
 
     /// The exchange clock (shift it to test clock skew).

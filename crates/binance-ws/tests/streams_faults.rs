@@ -35,8 +35,9 @@ async fn malformed_frames_become_notices_and_unknown_events_are_kept() {
     })
     .await
     .expect("five items");
-    assert!(matches!(got[0].event, MarketEvent::Notice(Notice::Undecodable { .. })), "{:?}", got[0]);
-    assert!(matches!(got[1].event, MarketEvent::Notice(Notice::Undecodable { .. })), "{:?}", got[1]);
+    // Each names the connection it came on (the only one here).
+    assert!(matches!(got[0].event, MarketEvent::Notice(Notice::Undecodable { connection: 0, .. })), "{:?}", got[0]);
+    assert!(matches!(got[1].event, MarketEvent::Notice(Notice::Undecodable { connection: 0, .. })), "{:?}", got[1]);
     assert!(matches!(&got[2].event, MarketEvent::Other { raw, .. } if raw.contains("brandNew")), "{:?}", got[2]);
     assert_eq!(got[2].stream.as_deref(), Some("btcusdt@brandNew"));
     assert!(matches!(&got[3].event, MarketEvent::Other { raw, .. } if raw.contains("anotherNew")), "{:?}", got[3]);

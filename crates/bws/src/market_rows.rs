@@ -153,7 +153,7 @@ pub fn notice_row(n: &Notice) -> Row {
             Row::notice(format!("connection {connection}"), "rotated").with("reason", reason)
         }
         Notice::Lagged { dropped } => Row::notice("-", "lagged").with("dropped", dropped),
-        Notice::Undecodable { reason, frame } => {
+        Notice::Undecodable { reason, frame, .. } => {
             Row::notice("-", "undecodable").with("reason", reason).with("frame", truncate(frame, 120))
         }
         Notice::Error { connection, message } => {

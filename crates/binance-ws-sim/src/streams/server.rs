@@ -12,7 +12,7 @@ use tokio_websockets::{CloseCode, Message, WebSocketStream};
 
 use super::session::{CloseReason, SessionConfig, StreamSession};
 use crate::exchange::events::MarketEvent;
-use crate::faults::ConnFault;
+use crate::faults::{Aimed, ConnFault, ConnKind, FaultKind, Faults, SkippedUpdate};
 use crate::market::MarketState;
 
 /// Timings and limits of the stream server.
@@ -69,8 +69,11 @@ struct HubInner<St: HubState> {
     state: Arc<Mutex<St>>,
     tx: broadcast::Sender<Arc<St::Event>>,
     shutdown: watch::Sender<u64>,
-    /// Bumped by [`Hub::drop_connections`]: every open connection ends without a close frame.
-    faults: broadcast::Sender<ConnFault>,
+    /// Faults for every open connection, or aimed at one.
+    faults: broadcast::Sender<Aimed>,
+    /// Where connections are numbered and listed and what faults did to them is logged (the exchange's own
+    /// log; a hub of its own when there is none, whose connections are numbered 0 and not logged).
+    log: Option<Arc<Faults>>,
     cfg: StreamServerConfig,
 }
 
@@ -96,10 +99,20 @@ impl<St: HubState> Hub<St> {
 
     /// A hub with explicit timings and limits.
     pub fn with_config(state: St, cfg: StreamServerConfig) -> Hub<St> {
+        Hub::build(state, cfg, None)
+    }
+
+    /// A hub whose connections are numbered, listed and logged in `log` (the exchange's fault log), so that
+    /// faults can be aimed at one of them ([`Hub::inject_into`]) and their effects matched with a client's view.
+    pub fn with_fault_log(state: St, cfg: StreamServerConfig, log: Arc<Faults>) -> Hub<St> {
+        Hub::build(state, cfg, Some(log))
+    }
+
+    fn build(state: St, cfg: StreamServerConfig, log: Option<Arc<Faults>>) -> Hub<St> {
         let (tx, _) = broadcast::channel(cfg.event_buffer.max(1));
         let (shutdown, _) = watch::channel(0);
-        let (faults, _) = broadcast::channel(64);
-        Hub { inner: Arc::new(HubInner { state: Arc::new(Mutex::new(state)), tx, shutdown, faults, cfg }) }
+        let (faults, _) = broadcast::channel(4096);
+        Hub { inner: Arc::new(HubInner { state: Arc::new(Mutex::new(state)), tx, shutdown, faults, log, cfg }) }
     }
 
     /// The shared market state (also read by the WebSocket API's market-data methods).
@@ -141,7 +154,13 @@ impl<St: HubState> Hub<St> {
     /// Applies a fault to every open stream connection: drop, stall, a malformed frame, `serverShutdown`,
     /// or a skipped depth update (a sequence gap the client must detect).
     pub fn inject(&self, fault: ConnFault) {
-        let _ = self.inner.faults.send(fault);
+        let _ = self.inner.faults.send(Aimed { to: None, fault });
+    }
+
+    /// Applies a fault to the open connection numbered `connection` (see
+    /// [`Faults::live_connections`]); nothing happens when no connection of this hub has that number.
+    pub fn inject_into(&self, connection: u64, fault: ConnFault) {
+        let _ = self.inner.faults.send(Aimed { to: Some(connection), fault });
     }
 
     /// Number of connections currently listening.
@@ -166,6 +185,10 @@ pub trait StreamConn<St: HubState>: Send {
     fn closing(&mut self, _now_ms: u64) -> Option<CloseReason> {
         None
     }
+    /// Who the connection serves, for the fault log ([`crate::faults::LiveConn::label`]).
+    fn label(&self) -> String {
+        String::new()
+    }
 }
 
 impl StreamConn<MarketState> for StreamSession {
@@ -183,6 +206,11 @@ impl StreamConn<MarketState> for StreamSession {
     }
     fn shutdown_frame(&self, now_ms: u64) -> String {
         StreamSession::shutdown_frame(self, now_ms)
+    }
+    fn label(&self) -> String {
+        let mut names = self.subscriptions();
+        names.sort();
+        names.join(",")
     }
 }
 
@@ -212,15 +240,55 @@ pub(crate) async fn close<S: AsyncRead + AsyncWrite + Unpin>(
     let _ = tokio::time::timeout(Duration::from_secs(2), async { while let Some(Ok(_)) = ws.next().await {} }).await;
 }
 
-/// Removes the first depth diff frame when a SkipDepthUpdate fault is pending.
-fn skip_one_depth(mut frames: Vec<String>, pending: &mut bool) -> Vec<String> {
+/// Removes the first depth diff frame when a SkipDepthUpdate fault is pending, and logs which update it was.
+fn skip_one_depth(mut frames: Vec<String>, pending: &mut bool, log: &ConnLog) -> Vec<String> {
     if *pending {
         if let Some(i) = frames.iter().position(|f| f.contains("\"e\":\"depthUpdate\"")) {
-            frames.remove(i);
+            let frame = frames.remove(i);
             *pending = false;
+            let skipped = skipped_update(&frame);
+            let what = match &skipped {
+                Some(u) => format!("left out {} depth update {}..={}", u.symbol, u.first_update_id, u.last_update_id),
+                None => "left out a depth update".to_string(),
+            };
+            log.record(FaultKind::Gap, what, skipped);
         }
     }
     frames
+}
+
+/// The symbol and update ids of a depth update frame (raw or combined).
+fn skipped_update(frame: &str) -> Option<SkippedUpdate> {
+    let v: serde_json::Value = serde_json::from_str(frame).ok()?;
+    let data = v.get("data").unwrap_or(&v);
+    Some(SkippedUpdate {
+        symbol: data.get("s")?.as_str()?.to_string(),
+        first_update_id: data.get("U")?.as_u64()?,
+        last_update_id: data.get("u")?.as_u64()?,
+    })
+}
+
+/// One stream connection's entry in the exchange's fault log (none for hubs without a log).
+struct ConnLog {
+    log: Option<(Arc<Faults>, crate::faults::Registered)>,
+}
+
+impl ConnLog {
+    fn id(&self) -> u64 {
+        self.log.as_ref().map_or(0, |(_, r)| r.id)
+    }
+
+    fn record(&self, kind: FaultKind, what: String, skipped: Option<SkippedUpdate>) {
+        if let Some((log, r)) = &self.log {
+            log.record_skip(r.id, kind, what, skipped);
+        }
+    }
+
+    fn label(&self, label: &str) {
+        if let Some((log, r)) = &self.log {
+            log.set_label(r.id, label);
+        }
+    }
 }
 
 async fn send_all<S: AsyncRead + AsyncWrite + Unpin>(
@@ -274,6 +342,9 @@ where
     let mut rx = hub.inner.tx.subscribe();
     let mut shutdown_rx = hub.inner.shutdown.subscribe();
     let mut fault_rx = hub.inner.faults.subscribe();
+    let conn_log = ConnLog { log: hub.inner.log.as_ref().map(|l| (l.clone(), l.register(ConnKind::Stream))) };
+    let conn_id = conn_log.id();
+    conn_log.label(&session.label());
     // Set by a SkipDepthUpdate fault: the next depth diff frame is not sent.
     let mut skip_depth = false;
     let started = Instant::now();
@@ -301,6 +372,11 @@ where
                     return;
                 }
                 if let Err(c) = session.on_incoming(now_ms()) {
+                    if c.code == 1008 {
+                        if let Some(log) = &hub.inner.log {
+                            log.rate_limit_closed(conn_id, &c.reason);
+                        }
+                    }
                     let code = CloseCode::try_from(c.code).unwrap_or(CloseCode::POLICY_VIOLATION);
                     close(&mut ws, code, &c.reason).await;
                     return;
@@ -316,6 +392,7 @@ where
                     }
                 } else if let Some(text) = msg.as_text() {
                     let reply = session.on_text(text, now_ms());
+                    conn_log.label(&session.label());
                     if ws.send(Message::text(reply)).await.is_err() {
                         return;
                     }
@@ -328,7 +405,7 @@ where
                             let st = hub.inner.state.lock();
                             session.frames_for(&ev, &st, now_ms())
                         };
-                        if send_all(&mut ws, skip_one_depth(frames, &mut skip_depth)).await.is_err() {
+                        if send_all(&mut ws, skip_one_depth(frames, &mut skip_depth, &conn_log)).await.is_err() {
                             return;
                         }
                     }
@@ -348,7 +425,7 @@ where
                     let st = hub.inner.state.lock();
                     session.on_tick(&st, now_ms())
                 };
-                if send_all(&mut ws, skip_one_depth(frames, &mut skip_depth)).await.is_err() {
+                if send_all(&mut ws, skip_one_depth(frames, &mut skip_depth, &conn_log)).await.is_err() {
                     return;
                 }
                 if let Some(c) = session.closing(now_ms()) {
@@ -379,34 +456,44 @@ where
                     return;
                 }
             }
-            fault = fault_rx.recv() => match fault {
-                Ok(ConnFault::Drop) => return,
-                Ok(ConnFault::Stall(d)) => {
+            fault = fault_rx.recv() => match fault.map(|f| (f.hits(conn_id), f.fault)) {
+                Ok((false, _)) | Err(_) => {}
+                Ok((true, ConnFault::Drop)) => {
+                    conn_log.record(FaultKind::Drop, "dropped".into(), None);
+                    return;
+                }
+                Ok((true, ConnFault::Stall(d))) => {
+                    conn_log.record(FaultKind::Stall, format!("stalled for {d:?}"), None);
                     // Read nothing and send nothing until the stall ends (a drop still ends it).
                     let until = Instant::now() + d;
                     loop {
                         tokio::select! {
                             _ = tokio::time::sleep_until(until) => break,
-                            f = fault_rx.recv() => if matches!(f, Ok(ConnFault::Drop)) { return },
+                            f = fault_rx.recv() => if f.is_ok_and(|f| f.hits(conn_id) && f.fault == ConnFault::Drop) {
+                                conn_log.record(FaultKind::Drop, "dropped".into(), None);
+                                return;
+                            },
                         }
                     }
                 }
-                Ok(ConnFault::Malformed) => {
+                Ok((true, ConnFault::Malformed)) => {
+                    conn_log.record(FaultKind::Malformed, "sent a malformed frame".into(), None);
                     if ws.send(Message::text("{\"e\":")).await.is_err() {
                         return;
                     }
                 }
-                Ok(ConnFault::ServerShutdown) => {
+                Ok((true, ConnFault::ServerShutdown)) => {
+                    conn_log.record(FaultKind::ServerShutdown, "sent serverShutdown".into(), None);
                     if ws.send(Message::text(session.shutdown_frame(now_ms()))).await.is_err() {
                         return;
                     }
                 }
-                Ok(ConnFault::SkipDepthUpdate) => skip_depth = true,
-                Ok(ConnFault::Lifetime(d)) => {
+                Ok((true, ConnFault::SkipDepthUpdate)) => skip_depth = true,
+                Ok((true, ConnFault::Lifetime(d))) => {
+                    conn_log.record(FaultKind::Lifetime, format!("closing in {d:?}"), None);
                     let at = Instant::now() + d;
                     close_at = Some(close_at.map_or(at, |t| t.min(at)));
                 }
-                Err(_) => {}
             },
             changed = shutdown_rx.changed() => {
                 if changed.is_err() {

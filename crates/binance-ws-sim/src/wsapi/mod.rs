@@ -114,6 +114,12 @@ fn find_method(name: &str) -> Option<&'static Method> {
         .find(|m| m.name == name)
 }
 
+/// Methods that place, change or cancel orders (logged in [`SimShared::order_requests`]).
+pub(crate) fn trading_method(name: &str) -> bool {
+    ["order.", "orderList.", "sor.order.", "openOrders.cancelAll"].iter().any(|p| name.starts_with(p))
+        && !matches!(name, "order.status" | "order.amendments" | "orderList.status")
+}
+
 /// Handles one request frame; returns the reply frame.
 pub fn handle_text(sim: &SimShared, session: &mut Session, text: &str) -> String {
     let now_ms = sim.clock.now_ms();
@@ -131,6 +137,16 @@ pub fn handle_text(sim: &SimShared, session: &mut Session, text: &str) -> String
         return reply(&id, Err(ApiErr::mandatory("method")), None);
     };
     let name = name.strip_prefix("v3/").unwrap_or(name);
+    if crate::wsapi::trading_method(name) {
+        let text_of = |k: &str| params.get(k).and_then(Value::as_str).map(str::to_string);
+        sim.order_requests.lock().push(crate::server::OrderRequest {
+            time_ms: now_ms,
+            connection: session.id,
+            method: name.to_string(),
+            new_client_order_id: text_of("newClientOrderId"),
+            orig_client_order_id: text_of("origClientOrderId"),
+        });
+    }
     let show_limits = params.opt_bool("returnRateLimits").ok().flatten().unwrap_or(session.return_rate_limits);
     let Some(method) = find_method(name) else {
         return reply(&id, Err(ApiErr::new(-1020, "This operation is not supported.")), None);
@@ -249,7 +265,8 @@ pub async fn serve_api<S>(mut ws: WebSocketStream<S>, sim: Arc<SimShared>, ip: I
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
-    let conn_id = sim.next_conn_id();
+    let registered = sim.faults.register(crate::faults::ConnKind::Api);
+    let conn_id = registered.id;
     let mut session = Session {
         id: conn_id,
         ip,
@@ -296,6 +313,7 @@ where
                     return;
                 } else if let Some(text) = msg.as_text() {
                     let out = frontend.handle(&sim, &mut session, text);
+                    sim.faults.set_label(conn_id, session.logged_on.as_ref().map_or("", |(key, _)| key.as_str()));
                     let at = Instant::now() + sim.faults.reply_delay().unwrap_or_default();
                     outbox.push_back((at, out));
                 } else if msg.is_ping() {
@@ -312,16 +330,17 @@ where
             },
             // Wakes the loop when a delayed reply is due; the top of the loop sends it.
             _ = sleep_until(send_at) => {}
-            fault = faults.recv() => match fault {
-                Ok(ConnFault::Drop) => { sim.faults.record(conn_id, FaultKind::Drop, "dropped".into()); return; }
-                Ok(ConnFault::Stall(d)) => {
+            fault = faults.recv() => match fault.map(|f| (f.hits(conn_id), f.fault)) {
+                Ok((false, _)) => {}
+                Ok((true, ConnFault::Drop)) => { sim.faults.record(conn_id, FaultKind::Drop, "dropped".into()); return; }
+                Ok((true, ConnFault::Stall(d))) => {
                     sim.faults.record(conn_id, FaultKind::Stall, format!("stalled for {d:?}"));
                     // Read nothing and send nothing (not even pongs) until the stall ends, unless dropped.
                     let until = Instant::now() + d;
                     loop {
                         tokio::select! {
                             _ = sleep_until(until) => break,
-                            f = faults.recv() => if matches!(f, Ok(ConnFault::Drop)) {
+                            f = faults.recv() => if f.is_ok_and(|f| f.hits(conn_id) && f.fault == ConnFault::Drop) {
                                 sim.faults.record(conn_id, FaultKind::Drop, "dropped".into());
                                 return;
                             },
@@ -329,21 +348,21 @@ where
                     }
                     next_ping = Instant::now() + ping_interval;
                 }
-                Ok(ConnFault::Malformed) => {
+                Ok((true, ConnFault::Malformed)) => {
                     sim.faults.record(conn_id, FaultKind::Malformed, "sent a malformed frame".into());
                     if ws.send(Message::text("{\"id\":")).await.is_err() { return; }
                 }
-                Ok(ConnFault::ServerShutdown) => {
+                Ok((true, ConnFault::ServerShutdown)) => {
                     sim.faults.record(conn_id, FaultKind::ServerShutdown, "sent serverShutdown".into());
                     let ev = json!({"event": {"e": "serverShutdown", "E": sim.clock.now_ms()}}).to_string();
                     if ws.send(Message::text(ev)).await.is_err() { return; }
                 }
-                Ok(ConnFault::Lifetime(d)) => {
+                Ok((true, ConnFault::Lifetime(d))) => {
                     sim.faults.record(conn_id, FaultKind::Lifetime, format!("closing in {d:?}"));
                     close_at = close_at.min(Instant::now() + d);
                 }
                 // Stream-only faults.
-                Ok(ConnFault::SkipDepthUpdate) | Err(_) => {}
+                Ok((true, ConnFault::SkipDepthUpdate)) | Err(_) => {}
             },
             _ = sleep_until(next_ping) => {
                 if ws.send(Message::ping("sim")).await.is_err() { return; }

@@ -71,6 +71,10 @@ struct Link {
     inflight: HashMap<u64, Outgoing>,
     last_rx: Instant,
     last_tx: Instant,
+    /// When our last idle ping went out. Another waits until something arrives after it: pings sent into a
+    /// silent connection queue up in front of the server, which would read them all at once when the silence
+    /// ends and count them toward its limit (5 a second on spot).
+    last_ping: Option<Instant>,
     /// Restore messages not yet answered.
     restoring: usize,
     /// Emitted when the restore is complete.
@@ -87,6 +91,7 @@ impl Link {
             inflight: HashMap::new(),
             last_rx: now,
             last_tx: now,
+            last_ping: None,
             restoring: 0,
             on_restored: None,
         }
@@ -155,17 +160,27 @@ impl Link {
         self.ws.send(Message::text(frame.to_string())).await.map_err(|e| format!("send failed: {e}"))
     }
 
+    /// True while our last ping has had no answer (nor anything else) yet.
+    fn ping_unanswered(&self) -> bool {
+        self.last_ping.is_some_and(|p| p >= self.last_rx)
+    }
+
     async fn ping_if_idle(&mut self, idle: Duration) -> std::result::Result<(), String> {
         let now = Instant::now();
-        if now < self.last_tx + idle || self.limiter.next_slot(now, 1).is_some() {
+        if now < self.last_tx + idle || self.ping_unanswered() || self.limiter.next_slot(now, 1).is_some() {
             return Ok(());
         }
         self.limiter.record(now);
         self.last_tx = now;
+        self.last_ping = Some(now);
         self.ws.send(Message::ping(Bytes::new())).await.map_err(|e| format!("ping failed: {e}"))
     }
 
     fn ping_at(&mut self, idle: Duration) -> Instant {
+        if self.ping_unanswered() {
+            // The next frame to arrive wakes the loop and makes the ping due again.
+            return far_future();
+        }
         let due = self.last_tx + idle;
         let now = Instant::now();
         if due <= now {
@@ -699,7 +714,11 @@ impl Shard {
                 self.flush().await;
                 // The first 256 bytes, cut back to a char boundary.
                 let cut = (0..=frame.len().min(256)).rev().find(|&i| frame.is_char_boundary(i)).unwrap_or(0);
-                self.ctx.queue.notice(Notice::Undecodable { reason, frame: frame[..cut].to_string() });
+                self.ctx.queue.notice(Notice::Undecodable {
+                    connection: self.ctx.id,
+                    reason,
+                    frame: frame[..cut].to_string(),
+                });
             }
         }
         Ok(())

@@ -786,6 +786,8 @@ pub enum Notice {
     },
     /// A frame could not be decoded; it is skipped.
     Undecodable {
+        /// Which connection it came on.
+        connection: usize,
         /// The decoder's message.
         reason: String,
         /// The start of the frame.
