@@ -6,10 +6,9 @@
 //! Why not serde for these too: its per-field visitor machinery costs more than the scan itself, and these
 //! four kinds are most of a busy feed.
 
-use std::str::FromStr;
-
 use rust_decimal::Decimal;
 
+use super::fast_decimal;
 use super::event::{AggTrade, BookTicker, DepthUpdate, Level, SmolStr, Trade};
 
 /// A position in the payload; every method consumes what it expects or returns `None`.
@@ -81,7 +80,7 @@ impl<'a> Cur<'a> {
 
     /// A decimal in a string, read as the serde path reads it.
     fn dec(&mut self) -> Option<Decimal> {
-        Decimal::from_str(self.str()?).ok()
+        fast_decimal::parse(self.str()?)
     }
 
     /// `[["price","qty"],...]`

@@ -36,6 +36,7 @@ pub(crate) mod decode;
 mod dispatch;
 mod event;
 mod fast;
+mod fast_decimal;
 mod limiter;
 mod name;
 pub(crate) mod queue;
