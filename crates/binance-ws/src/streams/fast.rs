@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 
 use super::fast_decimal;
 use super::event::{AggTrade, BookTicker, DepthUpdate, Level, SmolStr, Trade};
+use super::level_list::LevelList;
 
 /// A position in the payload; every method consumes what it expects or returns `None`.
 struct Cur<'a> {
@@ -84,9 +85,9 @@ impl<'a> Cur<'a> {
     }
 
     /// `[["price","qty"],...]`
-    fn levels(&mut self) -> Option<Vec<Level>> {
+    fn levels(&mut self) -> Option<LevelList> {
         self.byte(b'[')?;
-        let mut out = Vec::new();
+        let mut out = LevelList::recycled();
         if self.byte(b']').is_some() {
             return Some(out);
         }
