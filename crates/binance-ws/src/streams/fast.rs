@@ -79,8 +79,18 @@ impl<'a> Cur<'a> {
         }
     }
 
-    /// A decimal in a string, read as the serde path reads it.
+    /// A decimal in a string, read as the serde path reads it: plain digits straight from the bytes, anything
+    /// else through `Decimal::from_str`.
     fn dec(&mut self) -> Option<Decimal> {
+        let open = self.i;
+        self.byte(b'"')?;
+        if let Some((d, n)) = fast_decimal::prefix(&self.b[self.i..]) {
+            if self.b.get(self.i + n) == Some(&b'"') {
+                self.i += n + 1;
+                return Some(d);
+            }
+        }
+        self.i = open;
         fast_decimal::parse(self.str()?)
     }
 

@@ -9,31 +9,47 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
-/// Up to 19 characters hold at most 19 digits, which a u64 holds (10^19 - 1 < 2^64), and a scale of at
-/// most 18, which a `Decimal` holds.
+/// Up to 19 bytes hold at most 19 digits, which a u64 holds (10^19 - 1 < 2^64), and a scale of at most 18,
+/// which a `Decimal` holds.
 const MAX_LEN: usize = 19;
 
 /// Reads `s` as `Decimal::from_str` does, quickly when it is plain digits with at most one inner dot.
 pub(super) fn parse(s: &str) -> Option<Decimal> {
-    plain(s.as_bytes()).or_else(|| Decimal::from_str(s).ok())
+    match prefix(s.as_bytes()) {
+        Some((d, n)) if n == s.len() => Some(d),
+        _ => Decimal::from_str(s).ok(),
+    }
 }
 
-/// `digits` or `digits.digits` (a digit on each side of the dot), at most [`MAX_LEN`] bytes; else `None`.
-fn plain(b: &[u8]) -> Option<Decimal> {
-    if b.is_empty() || b.len() > MAX_LEN {
-        return None;
-    }
+/// The plain decimal (`digits` or `digits.digits`, at most [`MAX_LEN`] bytes) that `b` starts with, read up to
+/// the first byte that is neither a digit nor a dot, and how many bytes it took; `None` when that run is not
+/// plain (empty, too long, a dot at either end or twice). What follows is the caller's to check: the value is
+/// `Decimal::from_str`'s only when the run is the whole text.
+pub(super) fn prefix(b: &[u8]) -> Option<(Decimal, usize)> {
     let mut mantissa: u64 = 0;
-    let mut dot = None;
-    for (i, &c) in b.iter().enumerate() {
-        match c {
-            b'0'..=b'9' => mantissa = mantissa * 10 + u64::from(c - b'0'),
-            b'.' if dot.is_none() && i > 0 && i + 1 < b.len() => dot = Some(i),
-            _ => return None,
+    let mut dot = usize::MAX;
+    let mut n = 0;
+    while let Some(&c) = b.get(n) {
+        let digit = c.wrapping_sub(b'0');
+        if digit < 10 {
+            if n == MAX_LEN {
+                return None;
+            }
+            mantissa = mantissa * 10 + u64::from(digit);
+        } else if c == b'.' && dot == usize::MAX && n < MAX_LEN {
+            dot = n;
+        } else {
+            break;
         }
+        n += 1;
     }
-    let scale = dot.map_or(0, |d| (b.len() - d - 1) as u32);
-    Some(Decimal::from_parts(mantissa as u32, (mantissa >> 32) as u32, 0, false, scale))
+    let scale = match dot {
+        usize::MAX if n > 0 => 0,
+        usize::MAX => return None,
+        d if d > 0 && d + 1 < n => (n - d - 1) as u32,
+        _ => return None,
+    };
+    Some((Decimal::from_parts(mantissa as u32, (mantissa >> 32) as u32, 0, false, scale), n))
 }
 
 #[cfg(test)]
@@ -88,12 +104,18 @@ mod tests {
     }
 
     #[test]
-    fn the_fast_path_takes_plain_digits() {
-        assert!(plain(b"25000.01000000").is_some());
-        assert!(plain(b"0.00000000").is_some());
-        assert!(plain(b"1234567890123456789").is_some());
-        assert!(plain(b"12345678901234567890").is_none(), "20 digits go to from_str");
-        assert!(plain(b"1e3").is_none());
+    fn the_fast_path_takes_plain_digits_up_to_the_first_other_byte() {
+        let read = |s: &str| prefix(s.as_bytes()).map(|(d, n)| (d.to_string(), n));
+        assert_eq!(read("25000.01000000\""), Some(("25000.01000000".into(), 14)));
+        assert_eq!(read("0.00000000"), Some(("0.00000000".into(), 10)));
+        assert_eq!(read("1234567890123456789"), Some(("1234567890123456789".into(), 19)));
+        assert_eq!(read("1e3"), Some(("1".into(), 1)), "the caller sees the run end before its quote");
+        assert_eq!(read("12345678901234567890"), None, "20 digits go to from_str");
+        assert_eq!(read("123456789012345678.9"), None, "so do 20 bytes with a dot");
+        assert_eq!(read("1.2.3"), Some(("1.2".into(), 3)), "a second dot ends the run");
+        for s in ["", "\"", ".5", "1.", "1.\"", "."] {
+            assert_eq!(read(s), None, "{s:?}");
+        }
         assert_eq!(parse("0.50000000").map(|d| d.to_string()).as_deref(), Some("0.50000000"));
     }
 
