@@ -8,8 +8,8 @@
 
 use rust_decimal::Decimal;
 
-use super::fast_decimal;
 use super::event::{AggTrade, BookTicker, DepthUpdate, Level, SmolStr, Trade};
+use super::fast_decimal;
 use super::level_list::LevelList;
 
 /// A position in the payload; every method consumes what it expects or returns `None`.

@@ -20,11 +20,13 @@ use super::event::Level;
 const MOVE: usize = 64;
 /// A thread keeps at most this many spare buffers; past it, [`MOVE`] go to the shared pool.
 const LOCAL_MAX: usize = 2 * MOVE;
-/// The shared pool keeps at most this many; past it, buffers are freed.
-const SHARED_MAX: usize = 512;
-/// Larger buffers are freed rather than kept (64 levels: 2 KiB), so that the spares stay small: at most
-/// `SHARED_MAX` + `LOCAL_MAX` per thread of them, 1 MiB + 256 KiB.
-const KEEP_CAPACITY: usize = 64;
+/// The shared pool keeps at most this many; past it, buffers are freed. It has to hold what the consumer gives
+/// back while the connection is still filling its batch (256 frames, two buffers each), a few batches over.
+const SHARED_MAX: usize = 4096;
+/// Larger buffers are freed rather than kept (32 levels: 1 KiB), so that the spares stay small: at most
+/// 4 MiB in the shared pool and 128 KiB per thread, and a few hundred KiB in practice (a busy depth stream's
+/// lists hold a handful of levels).
+const KEEP_CAPACITY: usize = 32;
 /// Capacity of a new buffer.
 const FIRST_CAPACITY: usize = 4;
 
