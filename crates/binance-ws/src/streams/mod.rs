@@ -29,6 +29,8 @@
 //!   [`Backend::SonicRs`] by default; see `benches/decode_streams.rs`).
 //! * [`Streams`] / [`StreamsHandle`]: the client; [`StreamsConfig`] for limits, queue policy and timings.
 //! * [`Dispatcher`]: callbacks by stream-name pattern; [`StreamsHandle::history`] keeps the last raw frames.
+//! * [`LevelList`]: a depth update's price levels; reads like a `Vec<Level>`, and its buffer is reused for the
+//!   next update rather than freed, so a busy depth stream allocates nothing per update.
 
 mod client;
 mod conn;
