@@ -35,9 +35,13 @@ fn combined(stream: &str, data: &str) -> String {
     format!(r#"{{"stream":"{stream}","data":{data}}}"#)
 }
 
+/// A depth update as the local exchange's flood mode sends it (`binance-ws-sim/src/flood.rs`): 2 bids, 1 ask.
+const DEPTH_FLOOD: &str = r#"{"e":"depthUpdate","E":1672515782136,"s":"BTCUSDT","U":1000157,"u":1000160,"b":[["25000.01","0.50000000"],["24999.00","0.00000000"]],"a":[["25001.37","1.00000000"]]}"#;
+
 fn bench(c: &mut Criterion) {
     let depth = depth_frame(20);
     let frames = [
+        ("depth_flood_combined", combined("btcusdt@depth@100ms", DEPTH_FLOOD)),
         ("trade", TRADE.to_string()),
         ("trade_combined", combined("bnbbtc@trade", TRADE)),
         ("bookTicker", BOOK.to_string()),

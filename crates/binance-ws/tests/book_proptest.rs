@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use binance_ws::book::{BookSync, EventOutcome, ResyncReason, Snapshot, SnapshotOutcome, SyncRule};
 use binance_ws::model::Decimal;
-use binance_ws::streams::{DepthUpdate, Level};
+use binance_ws::streams::{DepthUpdate, Level, LevelList};
 use proptest::prelude::*;
 
 /// One level change as generated: bid?, price index, quantity (0 removes), print the price with 4 decimals?
@@ -95,7 +95,7 @@ fn exchange(rule: SyncRule, diffs: &[(Vec<Change>, u8)]) -> Exchange {
             _ => last + 1 + u64::from(*jump),
         };
         let final_id = first + changes.len() as u64 - 1;
-        let lv = |bid: bool| -> Vec<Level> {
+        let lv = |bid: bool| -> LevelList {
             changes
                 .iter()
                 .filter(|c| c.0 == bid)

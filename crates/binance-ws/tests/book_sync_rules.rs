@@ -8,7 +8,7 @@ use std::str::FromStr;
 
 use binance_ws::book::{BookSync, EventOutcome, ResyncReason, Snapshot, SnapshotOutcome, SyncRule};
 use binance_ws::model::Decimal;
-use binance_ws::streams::{DepthUpdate, Level};
+use binance_ws::streams::{DepthUpdate, Level, LevelList};
 
 fn d(s: &str) -> Decimal {
     Decimal::from_str(s).unwrap()
@@ -28,8 +28,8 @@ fn fut(first: u64, last: u64, pu: u64) -> DepthUpdate {
         first_update_id: first,
         final_update_id: last,
         prev_final_update_id: Some(pu),
-        bids: vec![lvl("100.00", &last.to_string())],
-        asks: vec![],
+        bids: vec![lvl("100.00", &last.to_string())].into(),
+        asks: LevelList::new(),
     }
 }
 
@@ -225,7 +225,7 @@ fn an_unstorable_price_in_an_event_forces_a_resync() {
     let mut b = BookSync::new(SyncRule::Spot);
     b.on_snapshot(snap(160));
     let mut ev = spot(161, 161);
-    ev.bids = vec![lvl("99999999999999999999", "1")];
+    ev.bids = vec![lvl("99999999999999999999", "1")].into();
     assert!(matches!(b.on_event(ev), EventOutcome::OutOfSync(ResyncReason::InvalidLevel(_))));
     assert!(!b.is_synced());
 }

@@ -136,14 +136,14 @@ enum Phase {
 ///
 /// ```
 /// use binance_ws::book::{BookSync, EventOutcome, Snapshot, SnapshotOutcome, SyncRule};
-/// use binance_ws::streams::{DepthUpdate, Level};
+/// use binance_ws::streams::{DepthUpdate, Level, LevelList};
 /// use binance_ws::model::Decimal;
 ///
 /// let level = |p: i64, q: i64| Level { price: Decimal::new(p, 2), qty: Decimal::from(q) };
 /// let event = |first, last| DepthUpdate {
 ///     event_time: 0, transaction_time: None, symbol: "BTCUSDT".into(), pair: None,
 ///     first_update_id: first, final_update_id: last, prev_final_update_id: None,
-///     bids: vec![level(100_00, last as i64)], asks: vec![],
+///     bids: vec![level(100_00, last as i64)].into(), asks: LevelList::new(),
 /// };
 ///
 /// let mut book = BookSync::new(SyncRule::Spot);

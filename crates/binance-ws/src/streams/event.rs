@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use rust_decimal::Decimal;
 use serde::Deserialize;
+
+use super::level_list::LevelList;
 pub use smol_str::SmolStr;
 
 /// Decimals sent as JSON numbers (a few futures fields such as `mmr`) or as strings; an empty string or
@@ -518,12 +520,12 @@ pub struct DepthUpdate {
     /// Final update id of the previous event (futures): a gap when it differs from the last `u` seen.
     #[serde(rename = "pu", default)]
     pub prev_final_update_id: Option<u64>,
-    /// Bids to update.
+    /// Bids to update (a [`LevelList`] reads like a `Vec<Level>` and reuses its buffer when dropped).
     #[serde(rename = "b")]
-    pub bids: Vec<Level>,
+    pub bids: LevelList,
     /// Asks to update.
     #[serde(rename = "a")]
-    pub asks: Vec<Level>,
+    pub asks: LevelList,
 }
 
 /// `<symbol>@markPrice`, `!markPrice@arr` (futures).

@@ -6,11 +6,11 @@
 //! Why not serde for these too: its per-field visitor machinery costs more than the scan itself, and these
 //! four kinds are most of a busy feed.
 
-use std::str::FromStr;
-
 use rust_decimal::Decimal;
 
 use super::event::{AggTrade, BookTicker, DepthUpdate, Level, SmolStr, Trade};
+use super::fast_decimal;
+use super::level_list::LevelList;
 
 /// A position in the payload; every method consumes what it expects or returns `None`.
 struct Cur<'a> {
@@ -79,15 +79,25 @@ impl<'a> Cur<'a> {
         }
     }
 
-    /// A decimal in a string, read as the serde path reads it.
+    /// A decimal in a string, read as the serde path reads it: plain digits straight from the bytes, anything
+    /// else through `Decimal::from_str`.
     fn dec(&mut self) -> Option<Decimal> {
-        Decimal::from_str(self.str()?).ok()
+        let open = self.i;
+        self.byte(b'"')?;
+        if let Some((d, n)) = fast_decimal::prefix(&self.b[self.i..]) {
+            if self.b.get(self.i + n) == Some(&b'"') {
+                self.i += n + 1;
+                return Some(d);
+            }
+        }
+        self.i = open;
+        fast_decimal::parse(self.str()?)
     }
 
     /// `[["price","qty"],...]`
-    fn levels(&mut self) -> Option<Vec<Level>> {
+    fn levels(&mut self) -> Option<LevelList> {
         self.byte(b'[')?;
-        let mut out = Vec::new();
+        let mut out = LevelList::recycled();
         if self.byte(b']').is_some() {
             return Some(out);
         }

@@ -29,6 +29,8 @@
 //!   [`Backend::SonicRs`] by default; see `benches/decode_streams.rs`).
 //! * [`Streams`] / [`StreamsHandle`]: the client; [`StreamsConfig`] for limits, queue policy and timings.
 //! * [`Dispatcher`]: callbacks by stream-name pattern; [`StreamsHandle::history`] keeps the last raw frames.
+//! * [`LevelList`]: a depth update's price levels; reads like a `Vec<Level>`, and its buffer is reused for the
+//!   next update rather than freed, so a busy depth stream allocates nothing per update.
 
 mod client;
 mod conn;
@@ -36,6 +38,8 @@ pub(crate) mod decode;
 mod dispatch;
 mod event;
 mod fast;
+mod fast_decimal;
+mod level_list;
 mod limiter;
 mod name;
 pub(crate) mod queue;
@@ -44,6 +48,7 @@ pub use client::{Streams, StreamsConfig, StreamsHandle};
 pub use decode::{decode_frame, decode_payload, decode_text, Backend, ControlError, ControlReply, Decoded};
 pub use dispatch::{glob, Dispatcher};
 pub use event::*;
+pub use level_list::LevelList;
 pub use limiter::Limiter;
 pub use name::{ContractType, Interval, Levels, Route, Speed, Stream, UnknownStream, Window};
 pub use queue::Overflow;
