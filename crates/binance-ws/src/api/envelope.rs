@@ -63,17 +63,7 @@ impl Envelope {
                 return Ok(Envelope(fields));
             }
         }
-        let raw: Raw = serde_json::from_slice(frame)?;
-        let span = |v: Option<&RawValue>| v.map(|v| span_in(frame, v.get()));
-        Ok(Envelope(Fields {
-            id: span(raw.id),
-            status: raw.status,
-            result: span(raw.result),
-            error: span(raw.error),
-            rate_limits: span(raw.rate_limits),
-            event: span(raw.event),
-            subscription_id: raw.subscription_id,
-        }))
+        by_serde(frame).map(Envelope)
     }
 
     /// Our request ids are unsigned integers; anything else answers no request of ours.
@@ -139,6 +129,22 @@ impl Envelope {
         let raw: Arc<str> = String::from_utf8_lossy(event).into();
         Some(Push::Event { subscription_id: self.subscription_id(), event_type, raw })
     }
+}
+
+/// Where the envelope's fields lie, as serde reads them: for frames the fast path leaves alone, and the
+/// reference the fast path is tested against.
+pub(crate) fn by_serde(frame: &[u8]) -> Result<Fields, serde_json::Error> {
+    let raw: Raw = serde_json::from_slice(frame)?;
+    let span = |v: Option<&RawValue>| v.map(|v| span_in(frame, v.get()));
+    Ok(Fields {
+        id: span(raw.id),
+        status: raw.status,
+        result: span(raw.result),
+        error: span(raw.error),
+        rate_limits: span(raw.rate_limits),
+        event: span(raw.event),
+        subscription_id: raw.subscription_id,
+    })
 }
 
 /// The byte range of `inner`, a slice borrowed from `outer`.

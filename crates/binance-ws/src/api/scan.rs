@@ -174,46 +174,12 @@ fn skip_string(b: &[u8], i: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
-    use serde::Deserialize;
-    use serde_json::value::RawValue;
 
     use super::*;
 
     /// What serde finds in a frame, as `Fields`: the reference the fast path must agree with.
     fn by_serde(frame: &[u8]) -> Option<Fields> {
-        #[derive(Deserialize)]
-        struct Raw<'a> {
-            #[serde(default, borrow)]
-            id: Option<&'a RawValue>,
-            #[serde(default)]
-            status: Option<u16>,
-            #[serde(default, borrow)]
-            result: Option<&'a RawValue>,
-            #[serde(default, borrow)]
-            error: Option<&'a RawValue>,
-            #[serde(default, borrow, rename = "rateLimits")]
-            rate_limits: Option<&'a RawValue>,
-            #[serde(default, borrow)]
-            event: Option<&'a RawValue>,
-            #[serde(default, rename = "subscriptionId")]
-            subscription_id: Option<u64>,
-        }
-        let raw: Raw = serde_json::from_slice(frame).ok()?;
-        let span = |v: Option<&RawValue>| {
-            v.map(|v| {
-                let start = v.get().as_ptr() as usize - frame.as_ptr() as usize;
-                start..start + v.get().len()
-            })
-        };
-        Some(Fields {
-            id: span(raw.id),
-            status: raw.status,
-            result: span(raw.result),
-            error: span(raw.error),
-            rate_limits: span(raw.rate_limits),
-            event: span(raw.event),
-            subscription_id: raw.subscription_id,
-        })
+        crate::api::envelope::by_serde(frame).ok()
     }
 
     #[test]
