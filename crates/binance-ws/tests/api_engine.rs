@@ -321,3 +321,24 @@ async fn an_order_that_timed_out_unwritten_did_not_execute_and_is_never_sent() {
         other => panic!("the unwritten order must be unknown to the exchange, got {other:?}"),
     }
 }
+
+/// A frame that is not JSON is reported as an event, skipped, and the connection goes on serving requests.
+#[tokio::test]
+async fn a_malformed_frame_is_reported_and_the_connection_goes_on() {
+    let sim = sim_with(SimConfig { activity: None, ..Default::default() }).await;
+    let api = ApiClient::connect(&sim.api_url(), None, fast_config()).await.unwrap();
+    let mut events = api.events();
+    sim.faults().inject(ConnFault::Malformed);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    let (reason, frame) = loop {
+        match tokio::time::timeout_at(deadline, events.recv()).await.expect("an event in time").unwrap() {
+            ApiEvent::Undecodable { reason, frame } => break (reason, frame),
+            ApiEvent::Connection(ConnectionEvent::Connected { generation: 0, .. }) => {}
+            ApiEvent::Connection(c) => panic!("the connection must not change: {c:?}"),
+            ApiEvent::UserData { .. } => {}
+        }
+    };
+    assert!(!reason.is_empty() && !frame.is_empty(), "{reason} / {frame}");
+    assert!(serde_json::from_str::<Value>(&frame).is_err(), "the reported frame is the malformed one: {frame}");
+    api.call("time", Value::Null, Security::None).await.unwrap();
+}

@@ -355,13 +355,14 @@ async fn fault_storm() {
     println!(
         "  faults that lost data: {} cuts of a connection in use (and {} of a rotation's new connection before the \
          switch), {} gaps (of which {} on a connection whose updates also came over another during a rotation); \
-         malformed frames on stream connections: {}, reported as undecodable: {}",
+         malformed frames: {}, reported as undecodable: {}, unread as their connection ended: {}",
         verdict.lossy,
         verdict.cuts_of_new_rotation_connections,
         verdict.gaps,
         verdict.gaps_harmless,
-        verdict.malformed_on_streams,
-        verdict.undecodable_reported
+        verdict.malformed_sent,
+        verdict.undecodable_reported,
+        verdict.malformed_unread
     );
     println!(
         "  reconnects: {} stream connections, {} API connections; rotations: {} stream, {} API; book resyncs: {} \

@@ -71,6 +71,14 @@ pub enum ApiEvent {
     },
     /// Connected, reconnecting, rotated or closed.
     Connection(ConnectionEvent),
+    /// A frame that could not be read as a WebSocket API message (not JSON): skipped. If it was the reply to
+    /// a request, that request fails with [`Error::Timeout`](crate::Error::Timeout) when its time is up.
+    Undecodable {
+        /// The decoder's message.
+        reason: String,
+        /// The start of the frame (at most 200 bytes).
+        frame: String,
+    },
 }
 
 /// The reply to one request, as the connection task hands it over: the whole frame and where things are.

@@ -30,7 +30,9 @@ pub(crate) fn route_frame(shared: &Shared, frame: Bytes, generation: u64, mine: 
     let env = match Envelope::parse(&frame) {
         Ok(env) => env,
         Err(e) => {
-            tracing::warn!(error = %e, frame = %String::from_utf8_lossy(&frame[..frame.len().min(200)]), "undecodable API frame");
+            let start = String::from_utf8_lossy(&frame[..frame.len().min(200)]).into_owned();
+            tracing::warn!(error = %e, frame = %start, "undecodable API frame");
+            shared.publish(ApiEvent::Undecodable { reason: e.to_string(), frame: start });
             return Routed::Done;
         }
     };

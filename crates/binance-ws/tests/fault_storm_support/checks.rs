@@ -37,9 +37,11 @@ pub struct Verdict {
     pub unexplained: Vec<String>,
     /// Faults that lost data without a client report.
     pub unreported: Vec<String>,
-    /// Malformed frames sent on stream connections, and how many the clients reported.
-    pub malformed_on_streams: u64,
+    /// Malformed frames sent on the clients' connections, how many the clients reported, and how many went
+    /// unread because their connection was cut or retired right after.
+    pub malformed_sent: u64,
     pub undecodable_reported: u64,
+    pub malformed_unread: u64,
     /// Faults that cut a connection the client was reading, and gaps.
     pub lossy: u64,
     pub gaps: u64,
@@ -186,6 +188,26 @@ pub fn correlate(log: &[FaultRecord], injector: &Injector, obs: &Observer) -> Ve
         }
     }
 
+    // Every malformed frame was reported, unless its connection was cut, or retired by a rotation, before the
+    // client read it.
+    for (i, (r, who)) in effects.iter().enumerate() {
+        if r.kind != FaultKind::Malformed || who.is_none() || malformed_used[i] {
+            continue;
+        }
+        let ended = effects.iter().any(|(e, _)| {
+            e.connection == r.connection
+                && ((e.kind == FaultKind::ServerShutdown && e.time_ms <= r.time_ms + SLACK_MS)
+                    || lossy(e, injector)
+                        .is_some_and(|after| within(e.time_ms, r.time_ms, r.time_ms + after + SLACK_MS)))
+        });
+        if ended {
+            v.malformed_unread += 1;
+        } else {
+            v.unreported
+                .push(format!("{who:?}: {} on connection {} at {}, never reported", r.what, r.connection, r.time_ms));
+        }
+    }
+
     // Every fault that lost data was reported: the client says it lost the connection, or that it switched to
     // the new connection of a rotation (which it does at once, without loss, when the old one ends while the new
     // one is ready). A report up to a second before the cut counts (the client was already leaving it). The
@@ -207,8 +229,8 @@ pub fn correlate(log: &[FaultRecord], injector: &Injector, obs: &Observer) -> Ve
                 v.unreported.push(format!("{who:?}: {} on connection {} at {}", r.what, r.connection, r.time_ms));
             }
         }
-        if r.kind == FaultKind::Malformed && matches!(who, Who::Market(_) | Who::Books(_)) {
-            v.malformed_on_streams += 1;
+        if r.kind == FaultKind::Malformed {
+            v.malformed_sent += 1;
         }
         if let Some(s) = &r.skipped {
             v.gaps += 1;

@@ -223,6 +223,7 @@ impl Observer {
                 ConnectionEvent::Closed { reason } => self.note(who, Seen::Unexpected(reason)),
             },
             Ok(ApiEvent::UserData { .. }) => {}
+            Ok(ApiEvent::Undecodable { .. }) => self.note(who, Seen::Undecodable),
             Err(RecvError::Lagged(n)) => self.api_events_lagged += n,
             Err(RecvError::Closed) => self.note(who, Seen::Unexpected("API event channel closed".into())),
         }
