@@ -5,6 +5,7 @@
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
@@ -145,7 +146,8 @@ impl Shared {
 #[derive(Clone)]
 pub struct ApiClient {
     shared: Arc<Shared>,
-    commands: mpsc::Sender<Command>,
+    /// Unbounded: a caller hands over at most one command per request and must never wait to do so.
+    commands: mpsc::UnboundedSender<Command>,
     _task: Arc<TaskGuard>,
 }
 
@@ -203,7 +205,7 @@ impl ApiClient {
             events,
             user_data: Default::default(),
         });
-        let (commands, rx) = mpsc::channel(64);
+        let (commands, rx) = mpsc::unbounded_channel();
         let task = tokio::spawn(run_connection(shared.clone(), ws, rx));
         let timer = tokio::spawn(expire_requests(shared.clone()));
         let client =
@@ -310,7 +312,7 @@ impl ApiClient {
 
     /// Closes the connection; pending requests fail and the task ends.
     pub async fn close(&self) {
-        let _ = self.commands.send(Command::Close).await;
+        let _ = self.commands.send(Command::Close);
     }
 
     async fn wait_logged_on(&self) -> Result<()> {
@@ -407,11 +409,22 @@ impl ApiClient {
     }
 
     /// Writes a built request on the current connection, or queues it.
+    ///
+    /// A caller never waits for the writer or the socket while holding either: a caller's future polled
+    /// once and then left unpolled (kept in a `select!`, say) would hold them and stop every other write.
+    /// When the writer or the socket is busy, the connection task, which is always polled, writes the
+    /// request instead.
     async fn write(&self, id: u64, method: &str, mut params: Params, security: Security, mut frame: String) {
-        let mut guard = self.shared.writer.lock().await;
+        // The caller's waker: the writer's work below is done without awaiting (a `Context` is not `Send`, so
+        // one is made where it is needed).
+        let waker = std::future::poll_fn(|cx| Poll::Ready(cx.waker().clone())).await;
+        let Ok(mut guard) = self.shared.writer.try_lock() else {
+            let request = Queued { id, method: method.to_string(), params, security };
+            let _ = self.commands.send(Command::Write(request));
+            return;
+        };
         let writer = &mut *guard;
-        let generation = writer.generation();
-        match self.shared.pending.lock().claim(id, generation) {
+        match self.shared.pending.lock().claim(id, writer.generation()) {
             Claim::Gone => return,
             Claim::Queue => {
                 writer.queue.push_back(Queued { id, method: method.to_string(), params, security });
@@ -423,24 +436,40 @@ impl ApiClient {
             // Built for a session that has ended since (or on a connection not yet logged on): sign in full.
             frame = build(&self.shared, id, method, &mut params, security, false);
         }
-        writer.last_write = tokio::time::Instant::now();
         let Some((sink, generation)) = writer.sink.as_mut() else { return };
         let generation = *generation;
-        if let Err(e) = sink.feed(Message::text(frame)).await {
-            self.write_failed(generation, e);
-            return;
+        match sink.poll_ready_unpin(&mut Context::from_waker(&waker)) {
+            Poll::Ready(Ok(())) => {}
+            Poll::Ready(Err(e)) => return self.write_failed(generation, e),
+            Poll::Pending => {
+                // The socket is full: the connection task writes the frame on the connection it was claimed for.
+                let _ = self.commands.send(Command::WriteFrame { generation, frame });
+                return;
+            }
         }
+        if let Err(e) = sink.start_send_unpin(Message::text(frame)) {
+            return self.write_failed(generation, e);
+        }
+        writer.last_write = tokio::time::Instant::now();
         writer.unflushed = true;
         drop(guard);
         // The flush waits one turn of the caller's task, so that requests made in the same turn (pipelined
         // callers polled together) go out in one write. Whoever flushes first sends them all; a caller
-        // dropped meanwhile leaves the flush to the connection task.
+        // dropped meanwhile, or one that finds the writer or the socket busy, leaves the flush to the
+        // connection task.
         let pending_flush = FlushOnDrop(&self.commands);
         tokio::task::yield_now().await;
-        let mut writer = self.shared.writer.lock().await;
         std::mem::forget(pending_flush);
-        if let Err((generation, e)) = writer.flush().await {
-            self.write_failed(generation, e);
+        let flushed = match self.shared.writer.try_lock() {
+            Ok(mut writer) => writer.poll_flush(&mut Context::from_waker(&waker)),
+            Err(_) => Poll::Pending,
+        };
+        match flushed {
+            Poll::Ready(Ok(())) => {}
+            Poll::Ready(Err((generation, e))) => self.write_failed(generation, e),
+            Poll::Pending => {
+                let _ = self.commands.send(Command::Flush);
+            }
         }
     }
 
@@ -448,16 +477,16 @@ impl ApiClient {
     /// case the read half has not noticed.
     fn write_failed(&self, generation: u64, e: tokio_websockets::Error) {
         let reason = format!("send failed: {e}");
-        let _ = self.commands.try_send(Command::WriteFailed { generation, reason });
+        let _ = self.commands.send(Command::WriteFailed { generation, reason });
     }
 }
 
 /// Asks the connection task to flush the socket when a caller whose request is still unflushed goes away.
-struct FlushOnDrop<'a>(&'a mpsc::Sender<Command>);
+struct FlushOnDrop<'a>(&'a mpsc::UnboundedSender<Command>);
 
 impl Drop for FlushOnDrop<'_> {
     fn drop(&mut self) {
-        let _ = self.0.try_send(Command::Flush);
+        let _ = self.0.send(Command::Flush);
     }
 }
 

@@ -18,10 +18,10 @@ use tokio_websockets::Message;
 
 use super::client::{ApiEvent, Shared};
 use super::frame::{build, request_frame};
-use super::inflight::Pending;
+use super::inflight::{Claim, Pending};
 use super::reader::{Control, WATCH};
 use super::route::{route_frame, INTERNAL_IDS};
-use super::writer::Sink;
+use super::writer::{Queued, Sink};
 use super::Params;
 use crate::auth::sign_params;
 use crate::transport::{classify_close, connect, Backoff, CloseKind, ConnectionEvent, WsStream};
@@ -33,8 +33,12 @@ pub(crate) enum Command {
     Close,
     /// A handle's write on connection `generation` failed: that connection is lost.
     WriteFailed { generation: u64, reason: String },
-    /// A handle went away before flushing the request it fed: flush it.
+    /// A handle went away before flushing the request it fed, or found the writer busy: flush it.
     Flush,
+    /// A handle found the writer busy: write this request (or queue it) as the handle would have.
+    Write(Queued),
+    /// A handle found the socket of `generation` full after claiming a request for it: write its frame there.
+    WriteFrame { generation: u64, frame: String },
 }
 
 /// How long a replaced connection is kept to receive the replies still owed on it.
@@ -65,7 +69,11 @@ struct Conn {
     old: Option<OldConn>,
 }
 
-pub(crate) async fn run_connection(shared: Arc<Shared>, first: WsStream, mut commands: mpsc::Receiver<Command>) {
+pub(crate) async fn run_connection(
+    shared: Arc<Shared>,
+    first: WsStream,
+    mut commands: mpsc::UnboundedReceiver<Command>,
+) {
     let mut conn = Conn { shared: shared.clone(), generation: 0, next_internal: INTERNAL_IDS, old: None };
     let cfg = shared.config.transport.clone();
     let mut backoff = Backoff::new(cfg.backoff_floor, cfg.backoff_ceiling, cfg.max_attempts);
@@ -153,7 +161,7 @@ async fn reconnect(shared: &Arc<Shared>, backoff: &mut Backoff, reason: &str) ->
 
 impl Conn {
     /// Serves one connection until it ends.
-    async fn serve(&mut self, socket: WsStream, commands: &mut mpsc::Receiver<Command>) -> Exit {
+    async fn serve(&mut self, socket: WsStream, commands: &mut mpsc::UnboundedReceiver<Command>) -> Exit {
         let cfg = self.shared.config.transport.clone();
         self.shared.logged_on.store(false, Ordering::Release);
         let (mut sink, stream) = socket.split();
@@ -228,6 +236,16 @@ impl Conn {
                             }
                         }
                     }
+                    Some(Command::Write(request)) => {
+                        if let Err(e) = self.write_for_handle(request).await {
+                            return Exit::Lost(e);
+                        }
+                    }
+                    Some(Command::WriteFrame { generation, frame }) => {
+                        if let Err(e) = self.write_frame(generation, frame).await {
+                            return Exit::Lost(e);
+                        }
+                    }
                     Some(Command::Close) | None => {
                         self.close_current().await;
                         return Exit::Closed;
@@ -296,6 +314,41 @@ impl Conn {
         writer.last_write = Instant::now();
         self.shared.pending.lock().set_writable(Some(generation));
         Ok(old)
+    }
+
+    /// Writes (or queues) a request a handle found the writer busy for, as the handle would have.
+    async fn write_for_handle(&self, mut q: Queued) -> Result<(), String> {
+        let mut writer = self.shared.writer.lock().await;
+        match self.shared.pending.lock().claim(q.id, writer.generation()) {
+            Claim::Gone => return Ok(()),
+            Claim::Queue => {
+                writer.queue.push_back(q);
+                return Ok(());
+            }
+            Claim::Write => {}
+        }
+        let session = self.shared.logged_on.load(Ordering::Acquire);
+        let frame = build(&self.shared, q.id, &q.method, &mut q.params, q.security, session);
+        let generation = writer.generation().unwrap_or(self.generation);
+        drop(writer);
+        self.write_frame(generation, frame).await
+    }
+
+    /// Writes a frame claimed for connection `generation`, if that connection is still the one written on
+    /// (otherwise the request was failed with it). Err only when the current connection failed.
+    async fn write_frame(&self, generation: u64, frame: String) -> Result<(), String> {
+        let mut writer = self.shared.writer.lock().await;
+        let Some((sink, g)) = writer.sink.as_mut() else { return Ok(()) };
+        if *g != generation {
+            return Ok(());
+        }
+        let sent = sink.send(Message::text(frame)).await;
+        writer.unflushed = false;
+        writer.last_write = Instant::now();
+        match sent {
+            Err(e) if generation == self.generation => Err(format!("send failed: {e}")),
+            _ => Ok(()),
+        }
     }
 
     /// Flushes the pong tokio-websockets queued. A handle busy writing flushes it with its own frame.

@@ -4,6 +4,7 @@
 //! connection task writes them, in order, on the next connection right after its logon.
 
 use std::collections::VecDeque;
+use std::task::{ready, Context, Poll};
 
 use futures::stream::SplitSink;
 use futures::SinkExt;
@@ -34,14 +35,22 @@ impl Writer {
     }
 
     /// Sends what was fed and not flushed yet; on failure, the generation of the connection it failed on.
+    pub fn poll_flush(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), (u64, tokio_websockets::Error)>> {
+        if !self.unflushed {
+            return Poll::Ready(Ok(()));
+        }
+        let Some((sink, generation)) = self.sink.as_mut() else {
+            self.unflushed = false;
+            return Poll::Ready(Ok(()));
+        };
+        let flushed = ready!(sink.poll_flush_unpin(cx));
+        self.unflushed = false;
+        Poll::Ready(flushed.map_err(|e| (*generation, e)))
+    }
+
+    /// [`Writer::poll_flush`] as a future.
     pub async fn flush(&mut self) -> Result<(), (u64, tokio_websockets::Error)> {
-        if !std::mem::take(&mut self.unflushed) {
-            return Ok(());
-        }
-        match self.sink.as_mut() {
-            Some((sink, generation)) => sink.flush().await.map_err(|e| (*generation, e)),
-            None => Ok(()),
-        }
+        std::future::poll_fn(|cx| self.poll_flush(cx)).await
     }
 
     /// The generation of the connection in the writer, if any.
