@@ -34,7 +34,7 @@ pub fn javascript_examples(md: &str) -> Vec<Value> {
 }
 
 /// Removes `// comments` outside strings.
-fn strip_comments(s: &str) -> String {
+pub fn strip_comments(s: &str) -> String {
     let mut out = String::new();
     for line in s.lines() {
         let mut in_str = false;
