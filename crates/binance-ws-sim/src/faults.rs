@@ -61,7 +61,8 @@ impl Aimed {
 pub enum ConnKind {
     /// A WebSocket API (`/ws-api/v3`, and the futures APIs `/ws-fapi/v1`, `/ws-dapi/v1`).
     Api,
-    /// Spot market streams (`/ws`, `/stream`).
+    /// A stream connection: spot market streams (`/ws`, `/stream`), futures market streams and futures user data
+    /// (listenKey) streams.
     Stream,
 }
 
@@ -74,8 +75,9 @@ pub struct LiveConn {
     pub kind: ConnKind,
     /// When it opened, server epoch ms.
     pub opened_ms: u64,
-    /// Who it serves, so that a test can tell its own clients' connections apart: a stream connection's
-    /// streams, sorted and joined by `,`; an API connection's logged-on API key (empty before logon).
+    /// Who it serves, so that a test can tell its own clients' connections apart: a market stream connection's
+    /// streams, sorted and joined by `,`; a futures user data connection's listenKey; an API connection's
+    /// logged-on API key (empty before logon).
     pub label: String,
 }
 
@@ -239,8 +241,8 @@ impl Faults {
         self.connections.lock().get(&id).map(|c| c.label.clone()).unwrap_or_default()
     }
 
-    /// The connections open now, by number: every WebSocket API connection and every spot stream connection
-    /// (futures stream and DEX connections are not numbered).
+    /// The connections open now, by number: every WebSocket API connection and every spot or futures stream
+    /// connection (DEX connections are not numbered).
     pub fn live_connections(&self) -> Vec<LiveConn> {
         self.connections.lock().values().cloned().collect()
     }

@@ -97,7 +97,11 @@ impl SimShared {
     /// [`Faults::live_connections`]), whichever service it speaks; logged as an injection aimed at it.
     pub fn inject_into(&self, connection: u64, fault: crate::faults::ConnFault) {
         self.faults.inject_into(connection, fault.clone());
-        self.hub.inject_into(connection, fault);
+        self.hub.inject_into(connection, fault.clone());
+        for venue in [&self.usdm, &self.coinm] {
+            venue.hub().inject_into(connection, fault.clone());
+            venue.user_hub().inject_into(connection, fault.clone());
+        }
     }
 
     /// Runs `f` on the exchange at the current server time, then publishes what it did: market events to the
@@ -261,6 +265,7 @@ impl Sim {
                 ban_ms,
                 seed,
                 clock.clone(),
+                faults.clone(),
             )
         };
         let (usdm, coinm) = (venue(Product::UsdM, config.seed ^ 0x55), venue(Product::CoinM, config.seed ^ 0xC0));

@@ -213,3 +213,18 @@ async fn every_trading_request_is_logged_with_its_client_order_ids_and_extra_sym
     assert!(log.iter().all(|r| r.connection > 0));
     assert_eq!(sim.depth("SOLUSDT", 5).unwrap().bids.len(), 0, "canceled");
 }
+
+#[tokio::test]
+async fn futures_stream_connections_are_listed_and_a_fault_aimed_at_one_reaches_it() {
+    use binance_ws_sim::futures::Product;
+    let sim = Sim::start(SimConfig { activity: None, ..Default::default() }).await.unwrap();
+    let url = format!("{}/stream?streams=btcusdt@markPrice@1s", sim.futures_stream_url(Product::UsdM));
+    let mut ws = ClientBuilder::new().uri(&url).unwrap().connect().await.expect("connects").0;
+    let id = connection(&sim, ConnKind::Stream, "btcusdt@markPrice@1s").await;
+
+    sim.inject_into(id, ConnFault::Drop);
+    let ended = tokio::time::timeout(BOUND, async { while let Some(Ok(_)) = ws.next().await {} }).await;
+    assert!(ended.is_ok(), "the aimed futures connection was dropped");
+    let log = sim.faults().log();
+    assert!(log.iter().any(|r| r.connection == id && !r.injected && r.what == "dropped"), "{log:?}");
+}

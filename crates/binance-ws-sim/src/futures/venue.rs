@@ -17,6 +17,7 @@ use super::streams::{UserFeed, UserFrame};
 use super::user_data::event_json;
 use crate::clock::Clock;
 use crate::exchange::AccountId;
+use crate::faults::Faults;
 use crate::ratelimit::WeightLimiter;
 use crate::streams::{Hub, SessionConfig, StreamServerConfig};
 
@@ -48,6 +49,7 @@ impl FuturesVenue {
         ban_ms: u64,
         seed: u64,
         clock: Arc<Clock>,
+        log: Arc<Faults>,
     ) -> FuturesVenue {
         let now_ms = clock.now_ms();
         let mut engine = Engine::new(product, default_contracts(product), EngineSettings::from(cfg));
@@ -78,8 +80,8 @@ impl FuturesVenue {
         FuturesVenue {
             product,
             engine: Mutex::new(engine),
-            hub: Hub::with_config(FuturesMarket::new(marks), streams.clone()),
-            user_hub: Hub::with_config(UserFeed, streams),
+            hub: Hub::with_fault_log(FuturesMarket::new(marks), streams.clone(), log.clone()),
+            user_hub: Hub::with_fault_log(UserFeed, streams, log),
             keys: Arc::new(Mutex::new(ListenKeys::new(cfg.listen_key_ttl.as_millis() as u64, seed))),
             clock,
             weights: Mutex::new(WeightLimiter::new(cfg.weight_per_minute, ban_after, ban_ms)),

@@ -253,8 +253,22 @@ fn a_dropped_futures_stream_shows_disconnected_and_missed_notices() {
     args.extend(keys);
     let mut run = Running::spawn(&args);
     run.wait_for_stderr("waiting for account events");
-    ex.sim().inject(binance_ws_sim::ConnFault::Drop);
-    wait_for_fault(&ex, "dropped");
+    // Aimed at the listenKey stream itself: a drop sent to every connection could cut the API connection first
+    // and let a deposit's event out on the stream before the stream's own drop (seen once in CI).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let stream = loop {
+        let live = ex.sim().faults().live_connections();
+        if let Some(c) = live.iter().find(|c| c.kind == binance_ws_sim::faults::ConnKind::Stream) {
+            break c.id;
+        }
+        assert!(std::time::Instant::now() < deadline, "the user data stream never connected: {live:?}");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
+    ex.sim().inject_into(stream, binance_ws_sim::ConnFault::Drop);
+    while !ex.sim().faults().log().iter().any(|r| r.connection == stream && r.what == "dropped") {
+        assert!(std::time::Instant::now() < deadline, "the user data stream was not dropped");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
     let usdm = binance_ws_sim::futures::Product::UsdM;
     while run.is_running() {
         ex.sim().futures_deposit(usdm, DEFAULT_HMAC_API_KEY, "USDT", Decimal::ONE).expect("deposit");

@@ -405,4 +405,9 @@ impl StreamConn<FuturesMarket> for FuturesSession {
     fn shutdown_frame(&self, now_ms: u64) -> String {
         self.wrap("!serverShutdown", json!({"e": "serverShutdown", "E": now_ms}))
     }
+    fn label(&self) -> String {
+        let mut names = self.subscriptions();
+        names.sort();
+        names.join(",")
+    }
 }

@@ -132,4 +132,8 @@ impl StreamConn<UserFeed> for UserSession {
     fn closing(&mut self, _: u64) -> Option<CloseReason> {
         self.closing.clone()
     }
+    /// The listenKey: the one stream such a connection carries.
+    fn label(&self) -> String {
+        self.key.clone()
+    }
 }
