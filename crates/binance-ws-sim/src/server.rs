@@ -261,8 +261,11 @@ impl Sim {
                 product,
                 &config.futures,
                 stream_cfg.clone(),
-                config.violations_before_ban,
-                ban_ms,
+                crate::ratelimit::WeightLimiter::new(
+                    config.futures.weight_per_minute,
+                    config.violations_before_ban,
+                    ban_ms,
+                ),
                 seed,
                 clock.clone(),
                 faults.clone(),

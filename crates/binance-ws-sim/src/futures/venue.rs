@@ -40,13 +40,13 @@ pub struct FuturesVenue {
 
 impl FuturesVenue {
     /// A venue with the product's default contracts and the given stream timings (their session limits become
-    /// the futures ones: 1024 streams, 10 incoming messages per second).
+    /// the futures ones: 1024 streams, 10 incoming messages per second), request weights counted by `weights`, and
+    /// its stream connections listed in the exchange's fault log `log`.
     pub fn new(
         product: Product,
         cfg: &FuturesConfig,
         mut streams: StreamServerConfig,
-        ban_after: u32,
-        ban_ms: u64,
+        weights: WeightLimiter,
         seed: u64,
         clock: Arc<Clock>,
         log: Arc<Faults>,
@@ -84,7 +84,7 @@ impl FuturesVenue {
             user_hub: Hub::with_fault_log(UserFeed, streams, log),
             keys: Arc::new(Mutex::new(ListenKeys::new(cfg.listen_key_ttl.as_millis() as u64, seed))),
             clock,
-            weights: Mutex::new(WeightLimiter::new(cfg.weight_per_minute, ban_after, ban_ms)),
+            weights: Mutex::new(weights),
             orders: Mutex::new(OrderLimits::new(windows)),
         }
     }
