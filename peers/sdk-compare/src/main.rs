@@ -279,12 +279,15 @@ async fn compare(server: &str, url: &str, a: &Args) -> Result<()> {
     Ok(())
 }
 
-/// `streams [--messages N] [--rounds R] [--kinds a,b] [--workers W]`: the streams comparison.
+/// `streams [--messages N] [--rounds R] [--kinds a,b] [--workers W] [--profile-ours N]
+/// [--profile-bare N]`: the streams comparison.
 fn streams_args() -> Result<(streams::StreamsArgs, usize)> {
     let mut a = streams::StreamsArgs {
         messages: 200_000,
         rounds: 5,
         kinds: vec![streams::Kind::Trade, streams::Kind::BookTicker, streams::Kind::Depth],
+        profile_ours: 0,
+        profile_bare: 0,
     };
     let mut workers = 2;
     let mut it = std::env::args().skip(2);
@@ -295,6 +298,8 @@ fn streams_args() -> Result<(streams::StreamsArgs, usize)> {
             "--rounds" => a.rounds = value.parse()?,
             "--workers" => workers = value.parse()?,
             "--kinds" => a.kinds = value.split(',').map(streams::Kind::parse).collect::<Result<_>>()?,
+            "--profile-ours" => a.profile_ours = value.parse()?,
+            "--profile-bare" => a.profile_bare = value.parse()?,
             other => anyhow::bail!("unknown flag {other}"),
         }
     }

@@ -4,7 +4,10 @@
 //! stream and times the first to the N-th message of its kind.
 //!
 //! `cargo run --release --manifest-path peers/sdk-compare/Cargo.toml -- streams [--messages 200000]
-//!  [--rounds 5] [--kinds trade,bookTicker,depth] [--workers 2]`
+//!  [--rounds 5] [--kinds trade,bookTicker,depth] [--workers 2] [--profile-ours N] [--profile-bare N]`
+//!
+//! `--profile-ours N` runs binance-ws alone, one round of N messages per kind, for a profiler to watch;
+//! `--profile-bare N` the bare socket the same way.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -29,6 +32,8 @@ pub struct StreamsArgs {
     pub messages: u64,
     pub rounds: usize,
     pub kinds: Vec<Kind>,
+    pub profile_ours: u64,
+    pub profile_bare: u64,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -236,6 +241,15 @@ pub async fn run(a: StreamsArgs) -> Result<()> {
         "streams: flood feed at {base}; {} messages per round, {} rounds, client order rotated every round",
         a.messages, a.rounds
     );
+    for (client, n) in [(Client::Ours, a.profile_ours), (Client::Bare, a.profile_bare)] {
+        if n > 0 {
+            for &kind in &a.kinds {
+                let r = client.round(&base, kind, n).await?;
+                println!("{}: {} alone {r:.0} msgs/s", kind.label(), client.name());
+            }
+            return Ok(());
+        }
+    }
     for &kind in &a.kinds {
         for c in clients {
             c.round(&base, kind, a.messages.min(20_000)).await.context("warm-up")?;

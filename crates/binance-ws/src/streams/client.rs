@@ -14,6 +14,7 @@ use tokio::sync::{mpsc, oneshot, Mutex};
 use super::conn::{run_shard, Cmd, ShardCtx};
 use super::decode::Backend;
 use super::event::{MarketEvent, Tagged};
+use super::item::{Item, Names};
 use super::name::{Route, Stream};
 use super::queue::{History, Overflow, Queue};
 use crate::env::{Env, Product};
@@ -126,7 +127,9 @@ pub struct StreamsHandle {
 pub struct Streams {
     handle: StreamsHandle,
     /// Events taken from the shared queue in one batch, popped one by one without locking.
-    local: VecDeque<Tagged>,
+    local: VecDeque<Item>,
+    /// Stream names as [`Streams::next_tagged`] hands them out.
+    names: Names,
 }
 
 impl Streams {
@@ -160,7 +163,7 @@ impl Streams {
             let route = if split { Route::Market } else { Route::Default };
             handle.open_shard(&mut table, route).await?;
         }
-        Ok(Streams { handle, local: VecDeque::new() })
+        Ok(Streams { handle, local: VecDeque::new(), names: Names::default() })
     }
 
     /// Subscribes and returns `self`, for building a feed in one expression.
@@ -201,8 +204,9 @@ impl Streams {
 
     /// The next event with the stream it came on.
     pub async fn next_tagged(&mut self) -> Option<Tagged> {
-        let Streams { handle, local } = self;
-        std::future::poll_fn(|cx| handle.inner.queue.poll_next(cx, local)).await
+        let Streams { handle, local, names } = self;
+        let item = std::future::poll_fn(|cx| handle.inner.queue.poll_next(cx, local)).await;
+        item.map(|i| i.into_tagged(names))
     }
 
     /// Closes every connection; the stream ends after the events already queued.
@@ -222,7 +226,7 @@ impl futures::Stream for Streams {
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<MarketEvent>> {
         let this = self.get_mut();
-        this.handle.inner.queue.poll_next(cx, &mut this.local).map(|o| o.map(|t| t.event))
+        this.handle.inner.queue.poll_next(cx, &mut this.local).map(|o| o.map(Item::into_event))
     }
 }
 

@@ -14,8 +14,9 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::time::{sleep_until, Instant};
 use tokio_websockets::Message;
 
-use super::decode::{decode_text, Backend, ControlReply, Decoded};
+use super::decode::{decode_text, split_event, Backend, ControlReply, Decoded};
 use super::event::{MarketEvent, Notice, SmolStr, Tagged};
+use super::item::{undecodable, EventFrame, Item};
 use super::limiter::Limiter;
 use super::queue::{History, Queue};
 use super::StreamsConfig;
@@ -282,7 +283,7 @@ struct Shard {
     dedupe: Option<Dedupe>,
     backend: Backend,
     /// Events of the current batch of frames, pushed to the queue together (one lock per batch).
-    pending: VecDeque<Tagged>,
+    pending: VecDeque<Item>,
     /// The stream name of the last combined frame: most frames repeat it, so it is compared before hashing.
     last_stream: Option<Arc<str>>,
 }
@@ -566,7 +567,7 @@ impl Shard {
         let mut dedupe = self.dedupe.take().unwrap_or(Dedupe { marks: HashMap::new(), until: None });
         for t in buffer {
             if dedupe.admit(&t) {
-                self.ctx.queue.push_now(t);
+                self.ctx.queue.push_now(Item::Ready(t));
             }
         }
         dedupe.until = Some(Instant::now() + self.ctx.cfg.rotation_overlap);
@@ -677,6 +678,15 @@ impl Shard {
         }
         let Some(frame) = msg.as_text() else { return Ok(()) };
         self.ctx.history.push(msg.as_payload());
+        // A market event of a combined frame is left for the consumer to decode, unless a connection switch is
+        // under way (duplicates are then filtered by event identity, which needs the decoded event).
+        if from == Source::Current && self.dedupe.is_none() {
+            if let Some((name, data)) = split_event(frame) {
+                let (connection, backend) = (self.ctx.id, self.backend);
+                self.pending.push_back(Item::Frame(EventFrame { message: msg, name, data, connection, backend }));
+                return Ok(());
+            }
+        }
         match decode_text(frame, self.backend) {
             Ok(Decoded::Event { stream, event }) => {
                 let stream = match stream {
@@ -712,13 +722,7 @@ impl Shard {
             }
             Err(reason) => {
                 self.flush().await;
-                // The first 256 bytes, cut back to a char boundary.
-                let cut = (0..=frame.len().min(256)).rev().find(|&i| frame.is_char_boundary(i)).unwrap_or(0);
-                self.ctx.queue.notice(Notice::Undecodable {
-                    connection: self.ctx.id,
-                    reason,
-                    frame: frame[..cut].to_string(),
-                });
+                self.ctx.queue.notice(undecodable(self.ctx.id, reason, frame));
             }
         }
         Ok(())
@@ -745,7 +749,7 @@ impl Shard {
                         return;
                     }
                 }
-                self.pending.push_back(t);
+                self.pending.push_back(Item::Ready(t));
             }
         }
     }

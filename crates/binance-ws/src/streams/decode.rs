@@ -4,6 +4,7 @@
 //! type. Field orders other than Binance's fall back to a slower probing parse, never to a failure.
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::Deserialize;
@@ -145,6 +146,43 @@ fn slow_frame(frame: &str, backend: Backend) -> Result<Decoded<'_>, String> {
         return serde_json::from_str::<ControlReply>(frame).map(Decoded::Reply).map_err(|e| e.to_string());
     }
     decode_data(None, frame, backend).map(|d| tag(None, d))
+}
+
+/// For the connection task: the byte ranges of the stream name and of the payload of a combined frame whose
+/// market event may be decoded later, on the consumer's thread (see `item.rs`): its payload's first key is `e`
+/// with any event type but `serverShutdown`, or `u` (a spot book ticker). `None`: decode the frame now with
+/// [`decode_text`] (control replies, `serverShutdown`, raw frames, anything unusual).
+pub(crate) fn split_event(frame: &str) -> Option<(Range<usize>, Range<usize>)> {
+    let ("stream", v) = first_key(frame)? else { return None };
+    let (name, data) = split_combined(frame, v)?;
+    match first_key(data)? {
+        ("e", v) if read_str(data, v)?.0 != "serverShutdown" => {}
+        ("u", _) => {}
+        _ => return None,
+    }
+    // Both are slices of `frame`.
+    let at = |part: &str| {
+        let start = part.as_ptr() as usize - frame.as_ptr() as usize;
+        start..start + part.len()
+    };
+    Some((at(name), at(data)))
+}
+
+/// Decodes what [`split_event`] set aside: the payload at `data` of `frame`, which came on stream `name`. Gives
+/// what [`decode_text`] gives for the whole frame.
+pub(crate) fn decode_split(
+    frame: &str,
+    name: &str,
+    data: Range<usize>,
+    backend: Backend,
+) -> Result<MarketEvent, String> {
+    if let Ok(Data::Event(event)) = decode_data(Some(name), frame.get(data).unwrap_or(""), backend) {
+        return Ok(event);
+    }
+    match slow_frame(frame, backend)? {
+        Decoded::Event { event, .. } => Ok(event),
+        Decoded::Reply(_) | Decoded::ServerShutdown => Err("not a market event".into()),
+    }
 }
 
 /// Decodes a payload (the `data` of a combined frame, or a raw frame) into a market event.
@@ -443,5 +481,29 @@ mod tests {
             decode_frame(br#"{"e":"serverShutdown","E":1}"#, Backend::SonicRs).unwrap(),
             Decoded::ServerShutdown
         );
+    }
+
+    #[test]
+    fn only_market_events_of_combined_frames_are_set_aside() {
+        let trade = format!(r#"{{"stream":"bnbbtc@trade","data":{TRADE}}}"#);
+        let (name, data) = split_event(&trade).expect("a combined trade");
+        assert_eq!((&trade[name], &trade[data.clone()]), ("bnbbtc@trade", TRADE));
+        let book = r#"{"stream":"bnbusdt@bookTicker","data":{"u":1,"s":"BNBUSDT","b":"1","B":"2","a":"3","A":"4"}}"#;
+        assert!(split_event(book).is_some(), "a spot book ticker has no `e`");
+        assert_eq!(
+            decode_split(&trade, "bnbbtc@trade", data, Backend::SonicRs),
+            decode_payload(None, TRADE.as_bytes(), Backend::SonicRs)
+        );
+        for must_see_now in [
+            TRADE,
+            r#"{"stream":"!serverShutdown","data":{"e":"serverShutdown","E":1}}"#,
+            r#"{"result":null,"id":1}"#,
+            r#"{"stream":"bnbbtc@depth5","data":{"lastUpdateId":1,"bids":[],"asks":[]}}"#,
+            r#"{"stream":"!miniTicker@arr","data":[]}"#,
+            r#"{"data":{"e":"trade"},"stream":"bnbbtc@trade"}"#,
+            "not json",
+        ] {
+            assert!(split_event(must_see_now).is_none(), "{must_see_now}");
+        }
     }
 }

@@ -39,6 +39,7 @@ mod dispatch;
 mod event;
 mod fast;
 mod fast_decimal;
+mod item;
 mod level_list;
 mod limiter;
 mod name;

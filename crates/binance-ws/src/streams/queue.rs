@@ -14,7 +14,8 @@ use parking_lot::Mutex;
 use tokio::sync::Notify;
 use tokio_websockets::Payload;
 
-use super::event::{MarketEvent, Notice, Tagged};
+use super::event::Notice;
+use super::item::Item;
 
 /// What happens when the consumer falls behind and the queue is full.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -34,7 +35,7 @@ const BATCH: usize = 256;
 /// that no more than one large buffer stays allocated.
 const SPARE: usize = 1024;
 
-fn spare(mut buf: VecDeque<Tagged>) -> VecDeque<Tagged> {
+fn spare(mut buf: VecDeque<Item>) -> VecDeque<Item> {
     if buf.capacity() > 2 * SPARE {
         buf.shrink_to(SPARE);
     }
@@ -42,7 +43,7 @@ fn spare(mut buf: VecDeque<Tagged>) -> VecDeque<Tagged> {
 }
 
 struct State {
-    items: VecDeque<Tagged>,
+    items: VecDeque<Item>,
     dropped: u64,
     waker: Option<Waker>,
     closed: bool,
@@ -76,7 +77,7 @@ impl Queue {
 
     /// Adds a batch of events (no notices) in order, leaving `items` empty; with [`Overflow::Wait`] waits
     /// for room as often as needed.
-    pub(crate) async fn push_batch(&self, items: &mut VecDeque<Tagged>) {
+    pub(crate) async fn push_batch(&self, items: &mut VecDeque<Item>) {
         if items.is_empty() {
             return;
         }
@@ -129,7 +130,7 @@ impl Queue {
     }
 
     /// Adds an item at once, dropping the oldest event when full.
-    pub(crate) fn push_now(&self, item: Tagged) {
+    pub(crate) fn push_now(&self, item: Item) {
         let waker = {
             let mut st = self.state.lock();
             self.insert(&mut st, item);
@@ -143,14 +144,14 @@ impl Queue {
     /// Appends under the lock, making room by dropping the oldest queued event when full. Notices may
     /// exceed the capacity a little; events never do (when the consumer's own buffer alone fills the
     /// capacity, the new event is the one dropped).
-    fn insert(&self, st: &mut State, item: Tagged) {
+    fn insert(&self, st: &mut State, item: Item) {
         if st.closed {
             return;
         }
         let held = self.at_consumer.load(Ordering::Relaxed);
-        let notice = item.event.is_notice();
+        let notice = item.is_notice();
         while st.items.len() + held >= self.capacity && !(notice && st.items.len() + held < self.capacity + 64) {
-            match st.items.iter().position(|t| !t.event.is_notice()) {
+            match st.items.iter().position(|t| !t.is_notice()) {
                 Some(i) => {
                     st.items.remove(i);
                     st.dropped += 1;
@@ -168,12 +169,12 @@ impl Queue {
     }
 
     pub(crate) fn notice(&self, n: Notice) {
-        self.push_now(Tagged { stream: None, event: MarketEvent::Notice(n) });
+        self.push_now(Item::notice(n));
     }
 
     /// Moves the next events into the consumer's buffer `local` (which must be empty): a `Lagged` notice
     /// first if events were dropped, then up to the batch limit. `Ready(false)`: closed and drained.
-    pub(crate) fn poll_fill(&self, cx: &mut Context<'_>, local: &mut VecDeque<Tagged>) -> Poll<bool> {
+    pub(crate) fn poll_fill(&self, cx: &mut Context<'_>, local: &mut VecDeque<Item>) -> Poll<bool> {
         let mut st = self.state.lock();
         let n = st.items.len().min(self.batch_limit());
         if n == st.items.len() {
@@ -185,7 +186,7 @@ impl Queue {
         }
         if st.dropped > 0 {
             let dropped = std::mem::take(&mut st.dropped);
-            local.push_front(Tagged { stream: None, event: MarketEvent::Notice(Notice::Lagged { dropped }) });
+            local.push_front(Item::notice(Notice::Lagged { dropped }));
         }
         if !local.is_empty() {
             // The `Lagged` notice is not an event of the queue: only what was moved counts.
@@ -208,8 +209,8 @@ impl Queue {
         self.at_consumer.store(held, Ordering::Relaxed);
     }
 
-    /// The next event for a consumer with buffer `local`.
-    pub(crate) fn poll_next(&self, cx: &mut Context<'_>, local: &mut VecDeque<Tagged>) -> Poll<Option<Tagged>> {
+    /// The next item for a consumer with buffer `local` (a frame is decoded by the caller, see `item.rs`).
+    pub(crate) fn poll_next(&self, cx: &mut Context<'_>, local: &mut VecDeque<Item>) -> Poll<Option<Item>> {
         if local.is_empty() && !std::task::ready!(self.poll_fill(cx, local)) {
             return Poll::Ready(None);
         }
@@ -266,10 +267,10 @@ impl History {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::streams::event::{MarketEvent, Trade};
+    use crate::streams::event::{MarketEvent, Tagged, Trade};
     use rust_decimal::Decimal;
 
-    fn trade(id: u64) -> Tagged {
+    fn trade(id: u64) -> Item {
         let t = Trade {
             event_time: id,
             symbol: "BTCUSDT".into(),
@@ -281,20 +282,20 @@ mod tests {
             trade_time: id,
             buyer_is_maker: false,
         };
-        Tagged { stream: None, event: MarketEvent::Trade(t) }
+        Item::Ready(Tagged { stream: None, event: MarketEvent::Trade(t) })
     }
 
-    fn batch(ids: impl IntoIterator<Item = u64>) -> VecDeque<Tagged> {
+    fn batch(ids: impl IntoIterator<Item = u64>) -> VecDeque<Item> {
         ids.into_iter().map(trade).collect()
     }
 
     /// Pops what is ready without waiting: trade ids, and `u64::MAX - dropped` for a `Lagged`.
-    fn drain(q: &Queue, local: &mut VecDeque<Tagged>) -> Vec<u64> {
+    fn drain(q: &Queue, local: &mut VecDeque<Item>) -> Vec<u64> {
         let waker = futures::task::noop_waker();
         let mut cx = Context::from_waker(&waker);
         let mut out = Vec::new();
         while let Poll::Ready(Some(t)) = q.poll_next(&mut cx, local) {
-            out.push(match t.event {
+            out.push(match t.into_event() {
                 MarketEvent::Trade(t) => t.trade_id,
                 MarketEvent::Notice(Notice::Lagged { dropped }) => u64::MAX - dropped,
                 other => panic!("{other:?}"),
@@ -332,7 +333,7 @@ mod tests {
         let mut cx = Context::from_waker(&waker);
         // The consumer takes at most half the capacity into its buffer and pops one.
         let Poll::Ready(Some(first)) = q.poll_next(&mut cx, &mut local) else { panic!("nothing ready") };
-        assert!(matches!(first.event, MarketEvent::Trade(ref t) if t.trade_id == 1));
+        assert!(matches!(first.into_event(), MarketEvent::Trade(ref t) if t.trade_id == 1));
         assert_eq!(local.len(), 4);
         assert_eq!(q.len(), 9);
         q.push_batch(&mut batch(11..=13)).await;
@@ -353,7 +354,7 @@ mod tests {
         let mut cx = Context::from_waker(&waker);
         let mut kinds = Vec::new();
         while let Poll::Ready(Some(t)) = q.poll_next(&mut cx, &mut local) {
-            kinds.push(match t.event {
+            kinds.push(match t.into_event() {
                 MarketEvent::Trade(t) => format!("t{}", t.trade_id),
                 MarketEvent::Notice(Notice::Lagged { dropped }) => format!("lagged{dropped}"),
                 MarketEvent::Notice(Notice::Closed { .. }) => "closed".to_string(),
@@ -379,7 +380,7 @@ mod tests {
         while got.len() < 50 {
             let t = std::future::poll_fn(|cx| q.poll_next(cx, &mut local)).await.expect("open");
             assert!(q.len() <= 8, "queue grew to {}", q.len());
-            match t.event {
+            match t.into_event() {
                 MarketEvent::Trade(t) => got.push(t.trade_id),
                 other => panic!("{other:?}"),
             }
