@@ -1,7 +1,7 @@
 //! Market events of a combined connection reach the consumer undecoded and are decoded on its side. From a
-//! scripted server sending Binance's own frame layout (`stream` first, payload keys in the documented order,
-//! which the local exchange does not keep): what the consumer gets, in order, is what decoding each frame whole
-//! gives, whether the connection task decoded it (partial depth, arrays, replies) or left it to the consumer.
+//! scripted server sending Binance's own frame layout (`stream` first, payload keys in the documented order
+//! in the payloads too): what the consumer gets, in order, is what decoding each frame whole gives, malformed
+//! payloads included.
 
 use std::time::Duration;
 
@@ -40,13 +40,13 @@ const PAYLOADS: &[(&str, &str)] = &[
         "btcusdt@avgPrice",
         r#"{"e":"avgPrice","E":1693907033000,"s":"BTCUSDT","i":"5m","w":"25776.86000000","T":1693907032213}"#,
     ),
-    // Decoded by the connection task: a partial depth (no `e`), an array.
+    // A partial depth (no `e`; its symbol is named from the stream), an array.
     ("bnbbtc@depth5@100ms", r#"{"lastUpdateId":160,"bids":[["0.0024","10"]],"asks":[["0.0026","100"]]}"#),
     (
         "!miniTicker@arr",
         r#"[{"e":"24hrMiniTicker","E":1672515782136,"s":"BNBBTC","c":"0.0025","o":"0.0010","h":"0.0025","l":"0.0010","v":"10000","q":"18"}]"#,
     ),
-    // Left to the consumer: an event type no one knows yet, and a trade whose fields do not fit.
+    // An event type no one knows yet, and a trade whose fields do not fit.
     ("bnbbtc@brandNew", r#"{"e":"brandNew","E":1,"x":[1,2]}"#),
     ("bnbbtc@trade", r#"{"e":"trade","E":"not a number","s":"BNBBTC"}"#),
 ];

@@ -14,6 +14,12 @@ fn levels<'a>(l: impl Iterator<Item = (&'a Decimal, &'a Decimal)>) -> Value {
 }
 
 /// `<symbol>@trade`
+/// A combined-stream frame in Binance's layout: `stream` first, then `data`, as the docs show it (a `json!`
+/// object would put `data` first: its keys are sorted).
+pub fn combined(stream: &str, data: &Value) -> String {
+    format!(r#"{{"stream":{},"data":{data}}}"#, Value::from(stream))
+}
+
 pub fn trade(t: &Trade, now_ms: u64, tu: u64) -> Value {
     json!({
         "e": "trade",

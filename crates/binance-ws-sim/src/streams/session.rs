@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use rust_decimal::Decimal;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::control::{handle_control, parse_conn_url, IncomingLimiter, Subscriptions};
 use super::name::{parse_stream_name, StreamKind};
@@ -201,7 +201,7 @@ impl StreamSession {
 
     fn wrap(&self, name: &str, data: Value) -> String {
         if self.combined {
-            json!({"stream": name, "data": data}).to_string()
+            payload::combined(name, &data)
         } else {
             data.to_string()
         }

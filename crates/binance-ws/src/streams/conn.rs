@@ -15,8 +15,8 @@ use tokio::time::{sleep_until, Instant};
 use tokio_websockets::Message;
 
 use super::decode::{decode_text, split_event, Backend, ControlReply, Decoded};
-use super::event::{MarketEvent, Notice, SmolStr, Tagged};
-use super::item::{undecodable, EventFrame, Item};
+use super::event::{MarketEvent, Notice, Tagged};
+use super::item::{undecodable, with_symbol, EventFrame, Item};
 use super::limiter::Limiter;
 use super::queue::{History, Queue};
 use super::StreamsConfig;
@@ -693,16 +693,7 @@ impl Shard {
                     Some(s) => Some(self.intern(&s)),
                     None => self.infer(&event),
                 };
-                let event = match event {
-                    MarketEvent::PartialDepth(mut d) if d.symbol.is_none() => {
-                        d.symbol = stream
-                            .as_deref()
-                            .and_then(|s| s.split_once('@'))
-                            .map(|(s, _)| SmolStr::from(s.to_ascii_uppercase()));
-                        MarketEvent::PartialDepth(d)
-                    }
-                    e => e,
-                };
+                let event = with_symbol(event, stream.as_deref());
                 self.deliver(from, Tagged { stream, event });
             }
             Ok(Decoded::Reply(reply)) => {

@@ -148,17 +148,20 @@ fn slow_frame(frame: &str, backend: Backend) -> Result<Decoded<'_>, String> {
     decode_data(None, frame, backend).map(|d| tag(None, d))
 }
 
-/// For the connection task: the byte ranges of the stream name and of the payload of a combined frame whose
-/// market event may be decoded later, on the consumer's thread (see `item.rs`): its payload's first key is `e`
-/// with any event type but `serverShutdown`, or `u` (a spot book ticker). `None`: decode the frame now with
-/// [`decode_text`] (control replies, `serverShutdown`, raw frames, anything unusual).
+/// For the connection task: the byte ranges of the stream name and of the payload of a combined frame that
+/// carries a market event, which may then be decoded later, on the consumer's thread (see `item.rs`). `None`:
+/// decode the frame now with [`decode_text`]: control replies, `serverShutdown` (stream `!serverShutdown`, or
+/// a payload whose first key says so), raw frames and frames not in the `{"stream":..,"data":..}` layout.
 pub(crate) fn split_event(frame: &str) -> Option<(Range<usize>, Range<usize>)> {
     let ("stream", v) = first_key(frame)? else { return None };
     let (name, data) = split_combined(frame, v)?;
-    match first_key(data)? {
-        ("e", v) if read_str(data, v)?.0 != "serverShutdown" => {}
-        ("u", _) => {}
-        _ => return None,
+    if name == "!serverShutdown" {
+        return None;
+    }
+    if let Some(("e", v)) = first_key(data) {
+        if read_str(data, v)?.0 == "serverShutdown" {
+            return None;
+        }
     }
     // Both are slices of `frame`.
     let at = |part: &str| {
@@ -488,22 +491,27 @@ mod tests {
         let trade = format!(r#"{{"stream":"bnbbtc@trade","data":{TRADE}}}"#);
         let (name, data) = split_event(&trade).expect("a combined trade");
         assert_eq!((&trade[name], &trade[data.clone()]), ("bnbbtc@trade", TRADE));
-        let book = r#"{"stream":"bnbusdt@bookTicker","data":{"u":1,"s":"BNBUSDT","b":"1","B":"2","a":"3","A":"4"}}"#;
-        assert!(split_event(book).is_some(), "a spot book ticker has no `e`");
         assert_eq!(
             decode_split(&trade, "bnbbtc@trade", data, Backend::SonicRs),
             decode_payload(None, TRADE.as_bytes(), Backend::SonicRs)
         );
-        for must_see_now in [
-            TRADE,
-            r#"{"stream":"!serverShutdown","data":{"e":"serverShutdown","E":1}}"#,
-            r#"{"result":null,"id":1}"#,
+        for later in [
+            r#"{"stream":"bnbusdt@bookTicker","data":{"u":1,"s":"BNBUSDT","b":"1","B":"2","a":"3","A":"4"}}"#,
             r#"{"stream":"bnbbtc@depth5","data":{"lastUpdateId":1,"bids":[],"asks":[]}}"#,
             r#"{"stream":"!miniTicker@arr","data":[]}"#,
+            r#"{"stream":"bnbbtc@trade","data":{"E":1,"e":"trade"}}"#,
+        ] {
+            assert!(split_event(later).is_some(), "{later}");
+        }
+        for now in [
+            TRADE,
+            r#"{"stream":"!serverShutdown","data":{"e":"serverShutdown","E":1}}"#,
+            r#"{"stream":"x","data":{"e":"serverShutdown","E":1}}"#,
+            r#"{"result":null,"id":1}"#,
             r#"{"data":{"e":"trade"},"stream":"bnbbtc@trade"}"#,
             "not json",
         ] {
-            assert!(split_event(must_see_now).is_none(), "{must_see_now}");
+            assert!(split_event(now).is_none(), "{now}");
         }
     }
 }

@@ -1,11 +1,11 @@
 //! What the queue between the connection tasks and the consumer carries.
 //!
 //! A market event frame of a combined connection goes to the consumer undecoded: the connection task only
-//! peeks at its routing fields ([`split_event`](super::decode::split_event)) and the consumer decodes it when it
-//! takes it. Reading the socket and decoding then run on two threads instead of one, which is what brings a busy
+//! splits off its stream name and payload ([`split_event`](super::decode::split_event)) and the consumer decodes
+//! it when it takes it. Reading the socket and decoding then run on two threads instead of one, which is what brings a busy
 //! stream close to a bare socket's rate (docs/BENCHMARKS.md). Everything else (raw connections, replies,
 //! `serverShutdown`, frames a connection switch must compare for duplicates, notices) is decoded by the
-//! connection task as before.
+//! connection task.
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -14,7 +14,7 @@ use std::sync::Arc;
 use tokio_websockets::Message;
 
 use super::decode::{decode_split, Backend};
-use super::event::{MarketEvent, Notice, Tagged};
+use super::event::{MarketEvent, Notice, SmolStr, Tagged};
 
 /// One entry of the queue.
 pub(crate) enum Item {
@@ -49,8 +49,10 @@ impl EventFrame {
     /// The event, or the notice saying why there is none.
     fn decode(&self) -> Result<MarketEvent, Notice> {
         let frame = self.text();
-        decode_split(frame, self.name(), self.data.clone(), self.backend)
-            .map_err(|reason| undecodable(self.connection, reason, frame))
+        match decode_split(frame, self.name(), self.data.clone(), self.backend) {
+            Ok(event) => Ok(with_symbol(event, Some(self.name()))),
+            Err(reason) => Err(undecodable(self.connection, reason, frame)),
+        }
     }
 }
 
@@ -106,6 +108,17 @@ impl Names {
         let name: Arc<str> = Arc::from(name);
         self.known.insert(name.clone());
         name
+    }
+}
+
+/// `event`, with a partial depth's symbol (which its payload lacks) taken from its stream name.
+pub(crate) fn with_symbol(event: MarketEvent, stream: Option<&str>) -> MarketEvent {
+    match event {
+        MarketEvent::PartialDepth(mut d) if d.symbol.is_none() => {
+            d.symbol = stream.and_then(|s| s.split_once('@')).map(|(s, _)| SmolStr::from(s.to_ascii_uppercase()));
+            MarketEvent::PartialDepth(d)
+        }
+        e => e,
     }
 }
 

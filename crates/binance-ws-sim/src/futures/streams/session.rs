@@ -167,7 +167,7 @@ impl FuturesSession {
 
     fn wrap(&self, name: &str, data: Value) -> String {
         if self.combined {
-            json!({"stream": name, "data": data}).to_string()
+            crate::streams::payload::combined(name, &data)
         } else {
             data.to_string()
         }
