@@ -362,10 +362,12 @@ fn trade_raw_and_combined() {
     assert_eq!(parse(&raw.frames_for(&ev, &st, T0 + 6))[0]["stream"], json!("btcusdt@trade"));
     let mut micro = session("/ws/btcusdt@trade?timeUnit=microsecond");
     assert_eq!(parse(&micro.frames_for(&ev, &st, T0 + 6))[0]["T"], json!((T0 + 5) * 1000));
-    assert_eq!(
-        comb.shutdown_frame(T0),
-        json!({"stream":"!serverShutdown","data":{"e":"serverShutdown","E":T0}}).to_string()
-    );
+    // Binance's layout: `stream` before `data` (web-socket-streams.md).
+    let shutdown = comb.shutdown_frame(T0);
+    assert!(shutdown.starts_with(r#"{"stream":"!serverShutdown","data":{"#), "{shutdown}");
+    assert_eq!(parse(&[shutdown])[0], json!({"stream":"!serverShutdown","data":{"e":"serverShutdown","E":T0}}));
+    let frame = &comb.frames_for(&ev, &st, T0 + 6)[0];
+    assert!(frame.starts_with(r#"{"stream":"btcusdt@trade","data":{"#), "{frame}");
 }
 
 #[test]

@@ -37,7 +37,8 @@ pub struct StreamsConfig {
     pub limiter_margin: Duration,
     /// Streams per SUBSCRIBE message (larger sets are split).
     pub max_streams_per_message: usize,
-    /// Events held for the consumer.
+    /// Events held for the consumer. A combined connection's market events wait undecoded (the consumer decodes
+    /// them as it takes them), each holding its frame's bytes.
     pub queue_capacity: usize,
     /// What happens when the queue is full.
     pub overflow: Overflow,

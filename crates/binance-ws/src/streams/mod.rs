@@ -27,7 +27,9 @@
 //! * [`Stream`]: constructors for every spot and futures stream, rendering the exact wire names; `FromStr`.
 //! * [`decode_frame`] / [`decode_text`]: the decoder (fixed-order readers for the busiest spot payloads, then
 //!   [`Backend::SonicRs`] by default; see `benches/decode_streams.rs`).
-//! * [`Streams`] / [`StreamsHandle`]: the client; [`StreamsConfig`] for limits, queue policy and timings.
+//! * [`Streams`] / [`StreamsHandle`]: the client; [`StreamsConfig`] for limits, queue policy and timings. A
+//!   connection's task reads the socket and splits each combined frame; the consumer decodes the events as it
+//!   takes them, so the two run on two threads.
 //! * [`Dispatcher`]: callbacks by stream-name pattern; [`StreamsHandle::history`] keeps the last raw frames.
 //! * [`LevelList`]: a depth update's price levels; reads like a `Vec<Level>`, and its buffer is reused for the
 //!   next update rather than freed, so a busy depth stream allocates nothing per update.
