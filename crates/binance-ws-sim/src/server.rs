@@ -523,15 +523,29 @@ async fn accept_loop(listener: TcpListener, shared: Arc<SimShared>) {
         let _ = tcp.set_nodelay(true);
         let shared = shared.clone();
         tokio::spawn(async move {
+            // Listen to every stream feed before the handshake completes (its path is not known yet): a client
+            // may act as soon as it is connected, and its connection must see what that causes.
+            let spot = shared.hub.listen();
+            let [usdm, coinm] = [Product::UsdM, Product::CoinM].map(|p| {
+                let venue = shared.futures(p);
+                (venue.hub().listen(), venue.user_hub().listen())
+            });
             let Ok((request, ws)) = ServerBuilder::new().accept(tcp).await else { return };
             let path = request.uri().path().to_string();
             let query = request.uri().query().unwrap_or("").to_string();
+            // Each arm keeps the listener it serves from and drops the others at once (held, they would count
+            // as listening connections).
             match path.as_str() {
-                "/ws-api/v3" => crate::wsapi::serve(ws, shared, peer.ip(), &query).await,
+                "/ws-api/v3" => {
+                    drop((spot, usdm, coinm));
+                    crate::wsapi::serve(ws, shared, peer.ip(), &query).await
+                }
                 "/ws-fapi/v1" => {
+                    drop((spot, usdm, coinm));
                     crate::wsapi::serve_api(ws, shared, peer.ip(), &query, Frontend::Futures(Product::UsdM)).await
                 }
                 "/ws-dapi/v1" => {
+                    drop((spot, usdm, coinm));
                     crate::wsapi::serve_api(ws, shared, peer.ip(), &query, Frontend::Futures(Product::CoinM)).await
                 }
                 p if futures_prefix(p).is_some() => {
@@ -540,20 +554,31 @@ async fn accept_loop(listener: TcpListener, shared: Arc<SimShared>) {
                     let rest = &path_and_query[prefix.len()..];
                     let rest =
                         if rest.is_empty() || rest.starts_with('?') { format!("/ws{rest}") } else { rest.to_string() };
-                    crate::futures::streams::serve_futures_stream(ws, &rest, shared.futures(product)).await
+                    let (early, other) = match product {
+                        Product::UsdM => (usdm, coinm),
+                        Product::CoinM => (coinm, usdm),
+                    };
+                    drop((spot, other));
+                    crate::futures::streams::serve_futures_stream(ws, &rest, shared.futures(product), Some(early)).await
                 }
                 p if p == "/ws" || p.starts_with("/ws/") || p == "/stream" => {
                     let path_and_query = request.uri().path_and_query().map(|pq| pq.as_str()).unwrap_or(p);
+                    drop((usdm, coinm));
                     match &shared.config.flood {
-                        Some(flood) => crate::flood::serve_flood(ws, path_and_query, flood.clone()).await,
-                        None => crate::streams::serve_stream_connection(ws, path_and_query, shared.hub.clone()).await,
+                        Some(flood) => {
+                            drop(spot);
+                            crate::flood::serve_flood(ws, path_and_query, flood.clone()).await
+                        }
+                        None => crate::streams::serve_stream_connection(ws, path_and_query, spot).await,
                     }
                 }
                 p if p == "/api" || p.starts_with("/api/") => {
                     let path_and_query = request.uri().path_and_query().map(|pq| pq.as_str()).unwrap_or(p);
+                    drop((spot, usdm, coinm));
                     crate::dex::serve_dex_connection(ws, path_and_query, shared.dex.clone()).await
                 }
                 _ => {
+                    drop((spot, usdm, coinm));
                     let mut ws = ws;
                     let _ = futures::SinkExt::send(
                         &mut ws,

@@ -245,3 +245,17 @@ async fn coin_m_events_carry_the_account_alias_and_no_trade_lite() {
     // The maker fee in BTC: 0.0002 x 500 / 60000.
     assert_eq!(dec_of(&fill["o"]["n"]), d("0.00000167"));
 }
+
+/// A connection sees what happens as soon as it is connected: the exchange starts listening for it before the
+/// handshake completes (before, a deposit made right after connecting was now and then missed).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_event_right_after_connecting_reaches_the_connection() {
+    let sim = quiet().await;
+    let mut a = api(&sim, USDM, hmac()).await;
+    let key = listen_key(&mut a).await;
+    for round in 0..30 {
+        let mut s = user_stream(&sim, USDM, &key).await;
+        deposit(&sim, "1");
+        assert!(s.next_event("ACCOUNT_UPDATE", LONG).await.is_some(), "round {round}: the deposit's event was missed");
+    }
+}

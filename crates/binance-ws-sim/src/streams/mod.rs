@@ -15,6 +15,6 @@ pub mod session;
 
 pub use name::{parse_stream_name, StreamKind, TickerWindow};
 pub use server::{
-    now_ms, serve_session, serve_stream_connection, Hub, HubState, StreamConn, StreamHub, StreamServerConfig,
+    now_ms, serve_session, serve_stream_connection, Hub, HubState, Listener, StreamConn, StreamHub, StreamServerConfig,
 };
 pub use session::{CloseReason, PathError, SessionConfig, StreamSession};

@@ -167,6 +167,33 @@ impl<St: HubState> Hub<St> {
     pub fn connections(&self) -> usize {
         self.inner.tx.receiver_count()
     }
+
+    /// Starts receiving this hub's events, shutdown notices and faults for a connection about to be served.
+    pub fn listen(&self) -> Listener<St> {
+        Listener {
+            hub: self.clone(),
+            events: self.inner.tx.subscribe(),
+            shutdown: self.inner.shutdown.subscribe(),
+            faults: self.inner.faults.subscribe(),
+        }
+    }
+}
+
+/// A connection's receivers of one hub's feeds. The exchange takes them before the WebSocket handshake
+/// completes, so that whatever happens once the client is connected reaches it: a client may act on its
+/// connection at once (place an order, make a deposit) and must see the events. A [`Hub`] converts into one
+/// that starts listening at that point.
+pub struct Listener<St: HubState> {
+    hub: Hub<St>,
+    events: broadcast::Receiver<Arc<St::Event>>,
+    shutdown: watch::Receiver<u64>,
+    faults: broadcast::Receiver<Aimed>,
+}
+
+impl<St: HubState> From<Hub<St>> for Listener<St> {
+    fn from(hub: Hub<St>) -> Self {
+        hub.listen()
+    }
 }
 
 /// One stream connection's logic without the socket, as the connection loop drives it.
@@ -318,30 +345,29 @@ async fn send_all<S: AsyncRead + AsyncWrite + Unpin>(
 pub async fn serve_stream_connection<S: AsyncRead + AsyncWrite + Unpin + Send>(
     mut ws: WebSocketStream<S>,
     path_and_query: &str,
-    hub: StreamHub,
+    hub: impl Into<Listener<MarketState>>,
 ) {
-    let session = match StreamSession::from_path(path_and_query, hub.inner.cfg.session.clone(), now_ms()) {
+    let listener = hub.into();
+    let session = match StreamSession::from_path(path_and_query, listener.hub.inner.cfg.session.clone(), now_ms()) {
         Ok(s) => s,
         Err(e) => {
             close(&mut ws, CloseCode::POLICY_VIOLATION, &e.to_string()).await;
             return;
         }
     };
-    serve_session(ws, session, hub).await;
+    serve_session(ws, session, listener).await;
 }
 
 /// Serves one stream connection with an already built session until it closes: the loop of
 /// [`serve_stream_connection`] for any market.
-pub async fn serve_session<S, St, C>(mut ws: WebSocketStream<S>, mut session: C, hub: Hub<St>)
+pub async fn serve_session<S, St, C>(mut ws: WebSocketStream<S>, mut session: C, hub: impl Into<Listener<St>>)
 where
     S: AsyncRead + AsyncWrite + Unpin + Send,
     St: HubState,
     C: StreamConn<St>,
 {
+    let Listener { hub, events: mut rx, shutdown: mut shutdown_rx, faults: mut fault_rx } = hub.into();
     let cfg = hub.inner.cfg.clone();
-    let mut rx = hub.inner.tx.subscribe();
-    let mut shutdown_rx = hub.inner.shutdown.subscribe();
-    let mut fault_rx = hub.inner.faults.subscribe();
     let conn_log = ConnLog { log: hub.inner.log.as_ref().map(|l| (l.clone(), l.register(ConnKind::Stream))) };
     let conn_id = conn_log.id();
     conn_log.label(&session.label());

@@ -21,11 +21,12 @@ pub use session::{FuturesSession, Scope};
 pub use user::{UserFeed, UserFrame, UserSession};
 
 use super::listen_key::KeyStatus;
+use super::market::FuturesMarket;
 use super::venue::FuturesVenue;
 use crate::futures::config::Product;
 use crate::streams::control::percent_decode;
-use crate::streams::serve_session;
 use crate::streams::server::close;
+use crate::streams::{serve_session, Listener};
 
 /// Where a futures stream URL leads.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,17 +71,23 @@ pub fn route(product: Product, path_and_query: &str) -> Route {
     Route::Unknown
 }
 
-/// Serves one stream connection of `venue`; `path_and_query` is what follows the product prefix.
-pub async fn serve_futures_stream<S>(mut ws: WebSocketStream<S>, path_and_query: &str, venue: &FuturesVenue)
-where
+/// Serves one stream connection of `venue`; `path_and_query` is what follows the product prefix. `early`: the
+/// venue's feeds as received since before the handshake completed (see [`Listener`]); `None` listens from now.
+pub async fn serve_futures_stream<S>(
+    mut ws: WebSocketStream<S>,
+    path_and_query: &str,
+    venue: &FuturesVenue,
+    early: Option<(Listener<FuturesMarket>, Listener<UserFeed>)>,
+) where
     S: AsyncRead + AsyncWrite + Unpin + Send,
 {
+    let (market, user) = early.unwrap_or_else(|| (venue.hub().listen(), venue.user_hub().listen()));
     let now_ms = venue.clock().now_ms();
     match route(venue.product(), path_and_query) {
         Route::Market(scope, rest) => {
             let cfg = venue.hub().config().session.clone();
             match FuturesSession::from_path(venue.product(), scope, &rest, cfg, now_ms) {
-                Ok(session) => serve_session(ws, session, venue.hub().clone()).await,
+                Ok(session) => serve_session(ws, session, market).await,
                 Err(e) => close(&mut ws, CloseCode::POLICY_VIOLATION, &e.to_string()).await,
             }
         }
@@ -92,7 +99,7 @@ where
             };
             let max = venue.user_hub().config().session.max_incoming_per_sec;
             let session = UserSession::new(key, account, venue.listen_keys().clone(), venue.clock().clone(), max);
-            serve_session(ws, session, venue.user_hub().clone()).await;
+            serve_session(ws, session, user).await;
         }
         Route::Unknown => close(&mut ws, CloseCode::POLICY_VIOLATION, "Unknown path").await,
     }
