@@ -246,16 +246,27 @@ async fn coin_m_events_carry_the_account_alias_and_no_trade_lite() {
     assert_eq!(dec_of(&fill["o"]["n"]), d("0.00000167"));
 }
 
-/// A connection sees what happens as soon as it is connected: the exchange starts listening for it before the
-/// handshake completes (before, a deposit made right after connecting was now and then missed).
+/// A connection sees what happens as soon as it is connected: the exchange starts listening for it when it
+/// accepts the TCP connection, before the handshake completes. Here the deposit is made between the two; a
+/// connection that started listening after its handshake (as before) misses it, and under load a deposit made
+/// right after connecting was missed now and then.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_event_right_after_connecting_reaches_the_connection() {
+async fn an_event_during_the_handshake_reaches_the_connection() {
     let sim = quiet().await;
     let mut a = api(&sim, USDM, hmac()).await;
     let key = listen_key(&mut a).await;
-    for round in 0..30 {
-        let mut s = user_stream(&sim, USDM, &key).await;
-        deposit(&sim, "1");
-        assert!(s.next_event("ACCOUNT_UPDATE", LONG).await.is_some(), "round {round}: the deposit's event was missed");
-    }
+    let hub = sim.futures(USDM).user_hub();
+    let before = hub.connections();
+    let addr = sim.base_url().trim_start_matches("ws://").to_string();
+    let tcp = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    tokio::time::timeout(LONG, async {
+        while hub.connections() == before {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+    })
+    .await
+    .expect("the exchange listens once it accepted the connection");
+    deposit(&sim, "1");
+    let mut s = StreamClient::handshake_on(tcp, &format!("{}/ws/{key}", sim.futures_stream_url(USDM))).await;
+    assert!(s.next_event("ACCOUNT_UPDATE", LONG).await.is_some(), "the deposit's event was missed");
 }

@@ -106,6 +106,17 @@ impl StreamClient {
         StreamClient { ws, next_id: 0 }
     }
 
+    /// The WebSocket handshake for `url` on a TCP connection already open.
+    pub async fn handshake_on(tcp: TcpStream, url: &str) -> StreamClient {
+        let (ws, _) = ClientBuilder::new()
+            .uri(url)
+            .unwrap()
+            .connect_on(MaybeTlsStream::Plain(tcp))
+            .await
+            .expect("handshake");
+        StreamClient { ws, next_id: 0 }
+    }
+
     /// The next JSON text frame within `wait`; None on timeout or close.
     pub async fn next(&mut self, wait: Duration) -> Option<Value> {
         let deadline = tokio::time::Instant::now() + wait;
