@@ -108,12 +108,8 @@ impl StreamClient {
 
     /// The WebSocket handshake for `url` on a TCP connection already open.
     pub async fn handshake_on(tcp: TcpStream, url: &str) -> StreamClient {
-        let (ws, _) = ClientBuilder::new()
-            .uri(url)
-            .unwrap()
-            .connect_on(MaybeTlsStream::Plain(tcp))
-            .await
-            .expect("handshake");
+        let (ws, _) =
+            ClientBuilder::new().uri(url).unwrap().connect_on(MaybeTlsStream::Plain(tcp)).await.expect("handshake");
         StreamClient { ws, next_id: 0 }
     }
 
