@@ -559,7 +559,7 @@ async fn accept_loop(listener: TcpListener, shared: Arc<SimShared>) {
                         Product::CoinM => (coinm, usdm),
                     };
                     drop((spot, other));
-                    crate::futures::streams::serve_futures_stream(ws, &rest, shared.futures(product), Some(early)).await
+                    crate::futures::streams::serve_futures_stream(ws, &rest, shared.futures(product), early).await
                 }
                 p if p == "/ws" || p.starts_with("/ws/") || p == "/stream" => {
                     let path_and_query = request.uri().path_and_query().map(|pq| pq.as_str()).unwrap_or(p);

@@ -235,10 +235,14 @@ impl StreamConn<MarketState> for StreamSession {
         StreamSession::shutdown_frame(self, now_ms)
     }
     fn label(&self) -> String {
-        let mut names = self.subscriptions();
-        names.sort();
-        names.join(",")
+        streams_label(self.subscriptions())
     }
+}
+
+/// A market stream connection's label: its streams, sorted and joined by `,`.
+pub(crate) fn streams_label(mut names: Vec<String>) -> String {
+    names.sort();
+    names.join(",")
 }
 
 /// Milliseconds since the epoch.

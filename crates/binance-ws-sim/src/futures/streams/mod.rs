@@ -71,17 +71,16 @@ pub fn route(product: Product, path_and_query: &str) -> Route {
     Route::Unknown
 }
 
-/// Serves one stream connection of `venue`; `path_and_query` is what follows the product prefix. `early`: the
-/// venue's feeds as received since before the handshake completed (see [`Listener`]); `None` listens from now.
+/// Serves one stream connection of `venue`; `path_and_query` is what follows the product prefix. `market` and
+/// `user`: the venue's two feeds, listened to since before the handshake completed (see [`Listener`]).
 pub async fn serve_futures_stream<S>(
     mut ws: WebSocketStream<S>,
     path_and_query: &str,
     venue: &FuturesVenue,
-    early: Option<(Listener<FuturesMarket>, Listener<UserFeed>)>,
+    (market, user): (Listener<FuturesMarket>, Listener<UserFeed>),
 ) where
     S: AsyncRead + AsyncWrite + Unpin + Send,
 {
-    let (market, user) = early.unwrap_or_else(|| (venue.hub().listen(), venue.user_hub().listen()));
     let now_ms = venue.clock().now_ms();
     match route(venue.product(), path_and_query) {
         Route::Market(scope, rest) => {

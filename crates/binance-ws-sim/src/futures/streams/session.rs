@@ -406,8 +406,6 @@ impl StreamConn<FuturesMarket> for FuturesSession {
         self.wrap("!serverShutdown", json!({"e": "serverShutdown", "E": now_ms}))
     }
     fn label(&self) -> String {
-        let mut names = self.subscriptions();
-        names.sort();
-        names.join(",")
+        crate::streams::server::streams_label(self.subscriptions())
     }
 }
