@@ -73,6 +73,22 @@ fn memory_holds_a_thousand_streams_and_reports_resident_memory() {
 }
 
 #[test]
+fn backlog_fills_the_queue_then_reports_what_it_dropped_and_reads_on() {
+    let out = bws(&["bench", "backlog", "--quick", "--json", "--kind", "trade"]);
+    let lines = json_lines(&ok_stdout(&out));
+    let v = &lines[0];
+    assert_eq!(v["bench"], "backlog");
+    assert_eq!(v["kind"], "trade");
+    assert_eq!(v["queue_capacity"], 4096, "{v}");
+    // The queue was full for a while before reading resumed, so the flood's newer events pushed old ones out.
+    assert!(positive(v, "dropped") >= 1.0, "{v}");
+    assert_eq!(v["events_after"], 1000, "{v}");
+    let hwm = positive(v, "vm_hwm_kib");
+    assert!(hwm >= positive(v, "peak_rss_kib") && hwm >= positive(v, "baseline_kib"), "{v}");
+    assert_eq!(lines[1]["figures"][0]["target"], "< 64 MiB");
+}
+
+#[test]
 fn api_reports_round_trips_and_pipelined_rate() {
     let out = bws(&["bench", "api", "--quick", "--json"]);
     let lines = json_lines(&ok_stdout(&out));
@@ -87,14 +103,19 @@ fn api_reports_round_trips_and_pipelined_rate() {
 fn all_benchmarks_print_tables_and_a_summary() {
     let stdout = ok_stdout(&bws(&["bench", "--quick"]));
     let memory = stdout.find("memory: 1000 streams").expect("memory section");
+    let backlog = stdout.find("backlog: depth flood").expect("backlog section");
     let streams = stdout.find("kind             binance-ws    bare socket").expect("streams section");
-    assert!(memory < streams, "memory runs first, before the flood raises the process's peak:\n{stdout}");
+    assert!(
+        memory < backlog && backlog < streams,
+        "memory runs first, then the backlog, before the streams benchmark's flood raises the process's peak:\n{stdout}"
+    );
     for expected in [
         "VmHWM (process peak)",
         "api: 100 sequential pings",
         "== summary",
         "streams trade bare ÷ binance-ws",
         "memory, 1000 streams: VmHWM",
+        "backlog, full queue of 4096: VmHWM",
         "api pipelined (100 in flight)",
     ] {
         assert!(stdout.contains(expected), "missing `{expected}` in:\n{stdout}");

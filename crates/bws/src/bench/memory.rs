@@ -35,9 +35,9 @@ pub fn stream_names(count: usize) -> Vec<String> {
 }
 
 /// A `bws sim` child on a free port, killed when dropped.
-struct ChildSim {
+pub struct ChildSim {
     child: Child,
-    base: String,
+    pub base: String,
 }
 
 impl Drop for ChildSim {
@@ -47,11 +47,17 @@ impl Drop for ChildSim {
     }
 }
 
-async fn spawn_sim() -> anyhow::Result<ChildSim> {
+/// Starts `bws sim` (with `--flood` when `flood`) in a child process and waits until it listens.
+pub async fn spawn_sim(flood: bool) -> anyhow::Result<ChildSim> {
     let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).context("finding a free port")?.port();
     let exe = std::env::current_exe().context("locating the bws binary")?;
+    let port_arg = port.to_string();
+    let mut args = vec!["sim", "--port", &port_arg];
+    if flood {
+        args.push("--flood");
+    }
     let child = Command::new(exe)
-        .args(["sim", "--port", &port.to_string()])
+        .args(args)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -82,7 +88,7 @@ pub struct MemoryResult {
 pub async fn measure(url: Option<&str>, count: usize, hold: Duration) -> anyhow::Result<MemoryResult> {
     let child = match url {
         Some(_) => None,
-        None => Some(spawn_sim().await?),
+        None => Some(spawn_sim(false).await?),
     };
     let base = url.map(str::to_string).or_else(|| child.as_ref().map(|c| c.base.clone())).unwrap_or_default();
     let (baseline_kib, _) = rss_kib().context("reading /proc/self/status")?;

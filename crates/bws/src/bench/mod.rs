@@ -3,6 +3,7 @@
 //! alternating, so that a shared machine's drift falls on both; quote the ratios.
 
 mod api;
+mod backlog;
 mod memory;
 mod stats;
 mod streams;
@@ -11,6 +12,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use binance_ws::env::Env;
+use binance_ws::streams::StreamsConfig;
 use binance_ws_sim::flood::FloodConfig;
 use binance_ws_sim::{Sim, SimConfig};
 use clap::{Args, Subcommand};
@@ -26,7 +28,7 @@ pub struct BenchArgs {
     /// Small counts (seconds, not minutes): checks that everything runs, the figures mean little.
     #[arg(long, global = true)]
     pub quick: bool,
-    /// Which benchmark; all three and a summary when omitted.
+    /// Which benchmark; all four and a summary when omitted.
     #[command(subcommand)]
     pub what: Option<BenchWhat>,
 }
@@ -41,6 +43,10 @@ pub enum BenchWhat {
     ///
     /// Example: bws bench memory --streams 1000 --hold 10
     Memory(MemoryArgs),
+    /// Peak resident memory while the consumer stops reading a flood feed (the queue fills, then drops).
+    ///
+    /// Example: bws bench backlog --kind depth --stall 5
+    Backlog(BacklogArgs),
     /// Ping round trip (median, p99) and pipelined pings/s with the spot API client.
     ///
     /// Example: bws bench api --pings 5000
@@ -80,6 +86,20 @@ pub struct MemoryArgs {
     /// Seconds to hold the subscriptions while consuming events (default 10; --quick 1).
     #[arg(long)]
     pub hold: Option<f64>,
+}
+
+/// `bws bench backlog`.
+#[derive(Args, Debug, Default)]
+pub struct BacklogArgs {
+    /// The flood stream's kind (default depth: the largest frames).
+    #[arg(long)]
+    pub kind: Option<Kind>,
+    /// The client's queue capacity (default 65536, the client's default; --quick 4096).
+    #[arg(long)]
+    pub queue: Option<usize>,
+    /// Seconds the consumer reads nothing, at least until the queue is full (default 5; --quick 0.5).
+    #[arg(long)]
+    pub stall: Option<f64>,
 }
 
 /// `bws bench api`.
@@ -136,10 +156,12 @@ pub async fn run(args: BenchArgs, global: &Global) -> anyhow::Result<i32> {
     match args.what {
         Some(BenchWhat::Streams(a)) => figures.extend(run_streams(a, quick, &out).await?),
         Some(BenchWhat::Memory(a)) => figures.extend(run_memory(a, quick, &out).await?),
+        Some(BenchWhat::Backlog(a)) => figures.extend(run_backlog(a, quick, &out).await?),
         Some(BenchWhat::Api(a)) => figures.extend(run_api(a, quick, &out).await?),
         None => {
-            // Memory first: VmHWM is the process's peak, and the streams benchmark's flood would set it.
+            // Memory first, then the backlog: VmHWM is the process's peak, and each later step may raise it.
             figures.extend(run_memory(MemoryArgs::default(), quick, &out).await?);
+            figures.extend(run_backlog(BacklogArgs::default(), quick, &out).await?);
             figures.extend(run_streams(StreamsArgs::default(), quick, &out).await?);
             figures.extend(run_api(ApiBenchArgs::default(), quick, &out).await?);
         }
@@ -179,6 +201,14 @@ async fn run_memory(a: MemoryArgs, quick: bool, out: &Output) -> anyhow::Result<
     let hold = Duration::from_secs_f64(a.hold.unwrap_or(if quick { 1.0 } else { 10.0 }).max(0.0));
     let r = memory::measure(a.url.as_deref(), count, hold).await?;
     Ok(memory::report(&r, out))
+}
+
+async fn run_backlog(a: BacklogArgs, quick: bool, out: &Output) -> anyhow::Result<Vec<Figure>> {
+    let kind = a.kind.unwrap_or(Kind::Depth);
+    let queue = a.queue.unwrap_or(if quick { 4_096 } else { StreamsConfig::default().queue_capacity }).max(1);
+    let stall = Duration::from_secs_f64(a.stall.unwrap_or(if quick { 0.5 } else { 5.0 }).max(0.0));
+    let r = backlog::measure(kind, queue, stall).await?;
+    Ok(backlog::report(&r, out))
 }
 
 async fn run_api(a: ApiBenchArgs, quick: bool, out: &Output) -> anyhow::Result<Vec<Figure>> {

@@ -36,7 +36,7 @@ impl Kind {
         }
     }
 
-    fn stream(self) -> &'static str {
+    pub(super) fn stream(self) -> &'static str {
         match self {
             Kind::Trade => "btcusdt@trade",
             Kind::BookTicker => "btcusdt@bookTicker",
@@ -44,7 +44,7 @@ impl Kind {
         }
     }
 
-    fn matches(self, ev: &MarketEvent) -> bool {
+    pub(super) fn matches(self, ev: &MarketEvent) -> bool {
         matches!(
             (self, ev),
             (Kind::Trade, MarketEvent::Trade(_))
