@@ -39,7 +39,8 @@ pub struct StreamsConfig {
     pub max_streams_per_message: usize,
     /// Events held for the consumer. A combined connection's market events wait undecoded (the consumer decodes
     /// them as it takes them), each holding its frame's bytes: a full default queue of small frames (trades,
-    /// book tickers, small depth updates) took 24-41 MiB above an idle client (`bws bench backlog`); lower it for large frames.
+    /// book tickers, small depth updates) took 24-41 MiB above an idle client (`bws bench backlog`); lower it
+    /// for large frames.
     pub queue_capacity: usize,
     /// What happens when the queue is full.
     pub overflow: Overflow,
