@@ -52,11 +52,13 @@ fn signed(mut params: serde_json::Map<String, Value>) -> Value {
     use binance_ws_sim::config::{DEFAULT_HMAC_API_KEY, DEFAULT_HMAC_SECRET};
     params.insert("apiKey".into(), DEFAULT_HMAC_API_KEY.into());
     params.insert("timestamp".into(), binance_ws_sim::clock::now_ms().into());
-    let payload = params
+    // Sorted by name as the docs say (the map's own order depends on serde_json's features).
+    let mut pairs: Vec<String> = params
         .iter()
         .map(|(k, v)| format!("{k}={}", v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())))
-        .collect::<Vec<_>>()
-        .join("&");
+        .collect();
+    pairs.sort();
+    let payload = pairs.join("&");
     let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, DEFAULT_HMAC_SECRET.as_bytes());
     params.insert("signature".into(), hex::encode(ring::hmac::sign(&key, payload.as_bytes()).as_ref()).into());
     Value::Object(params)

@@ -55,6 +55,11 @@ fn keys(v: &Value) -> BTreeSet<String> {
     v.as_object().unwrap().keys().cloned().collect()
 }
 
+/// Keys in the order they were written (this crate builds serde_json with `preserve_order`).
+fn key_order(v: &Value) -> Vec<&str> {
+    v.as_object().unwrap().keys().map(String::as_str).collect()
+}
+
 // ---------- doc examples ----------
 
 fn doc(file: &str) -> Option<String> {
@@ -683,8 +688,11 @@ fn stream_payload_fields_match_the_docs() {
         let ex = stream_example(&text, marker);
         let got = by.get(stream).unwrap_or_else(|| panic!("no frame for {stream}"));
         assert_eq!(keys(got), keys(&ex), "{stream}");
+        // In the docs' order, as Binance sends them (clients' fast paths read fields in that order).
+        assert_eq!(key_order(got), key_order(&ex), "{stream}: key order");
         if let Some(k) = ex.get("k") {
             assert_eq!(keys(&got["k"]), keys(k), "{stream} k");
+            assert_eq!(key_order(&got["k"]), key_order(k), "{stream} k: key order");
         }
         // Same JSON types field by field.
         for (k, v) in ex.as_object().unwrap() {

@@ -14,8 +14,8 @@ fn levels<'a>(l: impl Iterator<Item = (&'a Decimal, &'a Decimal)>) -> Value {
 }
 
 /// `<symbol>@trade`
-/// A combined-stream frame in Binance's layout: `stream` first, then `data`, as the docs show it (a `json!`
-/// object would put `data` first: its keys are sorted).
+/// A combined-stream frame in Binance's layout: `stream` first, then `data`, as the docs show it (written out,
+/// not left to a `json!` object's key order, which depends on serde_json's features).
 pub fn combined(stream: &str, data: &Value) -> String {
     format!(r#"{{"stream":{},"data":{data}}}"#, Value::from(stream))
 }

@@ -137,9 +137,11 @@ fn sign_params_adds_fields_in_the_documented_way() {
     assert_eq!(sig, creds.sign(b"recvWindow=6000.346&timestamp=1"));
     let mut p = Params::new();
     sign_params(&creds, &mut p, 1, Some(5000.0), false);
+    // A whole number is sent without a fraction (compared as values: key order follows serde_json's features).
+    assert_eq!(p["recvWindow"].to_string(), "5000");
     assert_eq!(
-        serde_json::to_string(&p).unwrap(),
-        format!(r#"{{"recvWindow":5000,"signature":"{}","timestamp":1}}"#, creds.sign(b"recvWindow=5000&timestamp=1"))
+        serde_json::Value::Object(p),
+        json!({"recvWindow": 5000, "signature": creds.sign(b"recvWindow=5000&timestamp=1"), "timestamp": 1})
     );
 }
 
