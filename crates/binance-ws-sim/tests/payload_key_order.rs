@@ -21,6 +21,7 @@ use binance_ws_sim::config::{Activity, DEFAULT_HMAC_API_KEY};
 use binance_ws_sim::exchange::Side;
 use binance_ws_sim::futures::engine::ForceOrder;
 use binance_ws_sim::futures::streams::payload;
+use binance_ws_sim::futures::Product;
 use binance_ws_sim::{Sim, SimConfig};
 use futures_support::*;
 use serde_json::{json, Value};
@@ -119,12 +120,15 @@ fn user_schema(e: &str) -> &'static str {
     }
 }
 
+/// A stream name and the spec schema of its events.
+type Stream = (&'static str, &'static str);
+
 #[tokio::test]
 async fn futures_market_stream_payloads_keep_the_reference_key_order() {
     let Some((um, cm)) = corrected_specs() else { return };
     let activity = Activity { ops_per_sec: 60.0, symbols: vec!["BTCUSDT".into()], traders: 4 };
     let sim = Sim::start(SimConfig { activity: Some(activity), ..Default::default() }).await.unwrap();
-    let cases: [(binance_ws_sim::futures::Product, &Value, &[(&str, &str)]); 2] = [
+    let cases: [(Product, &Value, &[Stream]); 2] = [
         (
             USDM,
             &um,
