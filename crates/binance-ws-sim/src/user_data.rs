@@ -218,6 +218,11 @@ pub fn execution_report_json(r: &ExecutionReport, sor: SorInfo) -> Value {
     }
     put("T", json!(r.transact_time));
     put("t", json!(r.trade_id));
+    // The prevented match id goes where the docs' example shows it; the other STP fields (whose place the docs do
+    // not show) stay at the end.
+    if let Some(v) = r.prevention.as_ref().map(|p| p.prevented_match_id).or(o.prevented_match_id) {
+        put("v", json!(v));
+    }
     put("I", json!(r.execution_id));
     put("w", json!(o.is_working));
     put("m", json!(r.is_maker));
@@ -241,7 +246,6 @@ pub fn execution_report_json(r: &ExecutionReport, sor: SorInfo) -> Value {
         put("J", json!(j));
     }
     if let Some(p) = &r.prevention {
-        put("v", json!(p.prevented_match_id));
         put("A", json!(fmt_dec(o.prevented_qty)));
         put("B", json!(fmt_dec(p.last_prevented_qty)));
         put("u", json!(p.trade_group_id));
@@ -250,8 +254,7 @@ pub fn execution_report_json(r: &ExecutionReport, sor: SorInfo) -> Value {
         put("pl", json!(fmt_dec(p.prevented_execution_qty)));
         put("pL", json!(fmt_dec(p.prevented_execution_price)));
         put("pY", json!(fmt_dec(p.prevented_execution_quote_qty)));
-    } else if let Some(v) = o.prevented_match_id {
-        put("v", json!(v));
+    } else if o.prevented_match_id.is_some() {
         put("A", json!(fmt_dec(o.prevented_qty)));
     }
     if sor.used_sor {

@@ -36,7 +36,7 @@ pub fn event_json(engine: &Engine, account: AccountId, ev: &FUserEvent, now_ms: 
             "a": {
                 "m": reason,
                 "B": balances.iter().map(balance_json).collect::<Vec<_>>(),
-                "P": positions.iter().map(|p| position_json(engine, p, product)).collect::<Vec<_>>(),
+                "P": positions.iter().map(|p| position_json(engine, p)).collect::<Vec<_>>(),
             }
         }),
         FUserEvent::MarginCall { cross_wallet, positions, .. } => json!({
@@ -57,18 +57,35 @@ pub fn event_json(engine: &Engine, account: AccountId, ev: &FUserEvent, now_ms: 
         }),
     };
     if product == Product::CoinM && !matches!(ev, FUserEvent::Leverage { .. }) {
-        v["i"] = json!(account_alias(account));
+        v = with_alias(v, &account_alias(account));
     }
     v
+}
+
+/// Adds COIN-M's account alias (`i`) where its docs put it: after the transaction time (`T`), or after the event
+/// time (`E`) in events without one (MARGIN_CALL).
+fn with_alias(v: Value, alias: &str) -> Value {
+    let Value::Object(fields) = v else { return v };
+    let after = if fields.contains_key("T") { "T" } else { "E" };
+    let mut out = Map::with_capacity(fields.len() + 1);
+    for (k, x) in fields {
+        let here = k == after;
+        out.insert(k, x);
+        if here {
+            out.insert("i".into(), json!(alias));
+        }
+    }
+    Value::Object(out)
 }
 
 fn balance_json(b: &BalanceUpdate) -> Value {
     json!({"a": b.asset, "wb": money(b.wallet), "cw": money(b.cross_wallet), "bc": money(b.change)})
 }
 
-fn position_json(engine: &Engine, p: &PositionUpdate, product: Product) -> Value {
+/// A position of ACCOUNT_UPDATE: the docs show the same fields for both products (no margin asset).
+fn position_json(engine: &Engine, p: &PositionUpdate) -> Value {
     let f = engine.contract(&p.symbol).map(Fmt::of);
-    let mut v = json!({
+    json!({
         "s": p.symbol,
         "pa": f.map(|f| f.qty(p.amount)).unwrap_or_default(),
         "ep": money(p.entry_price),
@@ -78,11 +95,7 @@ fn position_json(engine: &Engine, p: &PositionUpdate, product: Product) -> Value
         "mt": MARGIN_TYPE,
         "iw": "0",
         "ps": p.side.as_str(),
-    });
-    if product == Product::UsdM {
-        v["ma"] = json!(p.margin_asset);
-    }
-    v
+    })
 }
 
 fn order_trade_update(engine: &Engine, u: &OrderUpdate, now_ms: u64) -> Value {
@@ -116,6 +129,11 @@ fn order_trade_update(engine: &Engine, u: &OrderUpdate, now_ms: u64) -> Value {
     }
     put("T", json!(u.transact_time));
     put("t", json!(u.trade_id));
+    // The docs put the realized profit here for COIN-M, after `pP` (and `si`, `ss`) for USD-M.
+    let usd_m = engine.product() == Product::UsdM;
+    if !usd_m {
+        put("rp", json!(money(u.realized_profit)));
+    }
     put("b", json!(money(u.bids_notional)));
     put("a", json!(money(u.asks_notional)));
     put("m", json!(u.is_maker));
@@ -133,12 +151,14 @@ fn order_trade_update(engine: &Engine, u: &OrderUpdate, now_ms: u64) -> Value {
         }
     }
     put("pP", json!(o.price_protect));
-    put("rp", json!(money(u.realized_profit)));
-    put("V", json!(o.stp.as_str()));
-    put("pm", json!(o.price_match.as_str()));
-    if engine.product() == Product::UsdM {
+    if usd_m {
         put("si", json!(0));
         put("ss", json!(0));
+        put("rp", json!(money(u.realized_profit)));
+    }
+    put("V", json!(o.stp.as_str()));
+    put("pm", json!(o.price_match.as_str()));
+    if usd_m {
         put("gtd", json!(o.good_till_date));
     }
     json!({"e": "ORDER_TRADE_UPDATE", "E": now_ms, "T": u.transact_time, "o": Value::Object(m)})

@@ -1,1 +1,2 @@
 pub mod asyncapi;
+pub mod key_order;

@@ -1,11 +1,13 @@
-//! Futures stream payloads, field by field as the streams specs list them. COIN-M payloads that the spec gives a
-//! pair (`ps`) carry it.
+//! Futures stream payloads, field by field and in the order Binance's docs show them (the streams specs where the
+//! docs agree with them; tests/payload_key_order.rs checks both). COIN-M payloads that the docs give a pair (`ps`)
+//! carry it right after the symbol.
 
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
+use crate::futures::config::Product;
 use crate::futures::engine::{ForceOrder, MarkUpdate};
 use crate::market::{fmt_dec, AggTrade, BookTop, Interval, Kline, WindowStats};
 
@@ -13,27 +15,48 @@ fn levels<'a>(l: impl Iterator<Item = (&'a Decimal, &'a Decimal)>) -> Value {
     Value::Array(l.map(|(p, q)| json!([fmt_dec(*p), fmt_dec(*q)])).collect())
 }
 
-fn with_pair(mut v: Value, pair: Option<&str>) -> Value {
-    if let Some(p) = pair {
-        v["ps"] = json!(p);
+/// Adds the pair (`ps`) right after the symbol (`s`), where the COIN-M docs put it.
+fn with_pair(v: Value, pair: Option<&str>) -> Value {
+    let (Some(p), Value::Object(fields)) = (pair, &v) else { return v };
+    let mut out = Map::with_capacity(fields.len() + 1);
+    for (k, x) in fields {
+        out.insert(k.clone(), x.clone());
+        if k == "s" {
+            out.insert("ps".into(), json!(p));
+        }
     }
-    v
+    Value::Object(out)
 }
 
-/// `<symbol>@aggTrade`
-pub fn agg_trade(symbol: &str, a: &AggTrade, now_ms: u64) -> Value {
-    json!({
-        "e": "aggTrade", "E": now_ms, "s": symbol, "a": a.id, "p": fmt_dec(a.price), "q": fmt_dec(a.qty),
-        "f": a.first_trade_id, "l": a.last_trade_id, "T": a.time_ms, "m": a.buyer_is_maker,
-    })
+/// `<symbol>@aggTrade`: COIN-M's docs put the aggregate trade id before the symbol, USD-M's after it.
+pub fn agg_trade(product: Product, symbol: &str, a: &AggTrade, now_ms: u64) -> Value {
+    let (e, p, q, f, l) = ("aggTrade", fmt_dec(a.price), fmt_dec(a.qty), a.first_trade_id, a.last_trade_id);
+    match product {
+        Product::UsdM => json!({
+            "e": e, "E": now_ms, "s": symbol, "a": a.id, "p": p, "q": q, "f": f, "l": l, "T": a.time_ms,
+            "m": a.buyer_is_maker,
+        }),
+        Product::CoinM => json!({
+            "e": e, "E": now_ms, "a": a.id, "s": symbol, "p": p, "q": q, "f": f, "l": l, "T": a.time_ms,
+            "m": a.buyer_is_maker,
+        }),
+    }
 }
 
 /// `<symbol>@markPrice`: `P` is the estimated settle price, `r` the funding rate, `T` the next funding time.
-pub fn mark_price(m: &MarkUpdate, now_ms: u64) -> Value {
-    json!({
-        "e": "markPriceUpdate", "E": now_ms, "s": m.symbol, "p": fmt_dec(m.mark), "P": fmt_dec(m.settle),
-        "i": fmt_dec(m.index), "r": fmt_dec(m.funding_rate), "T": m.next_funding_time,
-    })
+/// USD-M's docs show the index price before the settle price, COIN-M's after it.
+pub fn mark_price(product: Product, m: &MarkUpdate, now_ms: u64) -> Value {
+    let (p, settle, index, r) = (fmt_dec(m.mark), fmt_dec(m.settle), fmt_dec(m.index), fmt_dec(m.funding_rate));
+    match product {
+        Product::UsdM => json!({
+            "e": "markPriceUpdate", "E": now_ms, "s": m.symbol, "p": p, "i": index, "P": settle, "r": r,
+            "T": m.next_funding_time,
+        }),
+        Product::CoinM => json!({
+            "e": "markPriceUpdate", "E": now_ms, "s": m.symbol, "p": p, "P": settle, "i": index, "r": r,
+            "T": m.next_funding_time,
+        }),
+    }
 }
 
 /// COIN-M `<pair>@indexPrice`
@@ -41,22 +64,27 @@ pub fn index_price(pair: &str, index: Decimal, now_ms: u64) -> Value {
     json!({"e": "indexPriceUpdate", "E": now_ms, "i": pair, "p": fmt_dec(index)})
 }
 
+/// A kline's `k`; the symbol (`s`), when there is one, goes between the close time and the interval.
 fn kline_body(symbol: Option<&str>, interval: Interval, k: &Kline, closed: bool) -> Value {
-    let mut body = json!({
-        "t": k.open_time, "T": k.close_time, "i": interval.as_str(), "f": k.first_trade_id, "L": k.last_trade_id,
+    let mut body = Map::with_capacity(17);
+    body.insert("t".into(), json!(k.open_time));
+    body.insert("T".into(), json!(k.close_time));
+    if let Some(s) = symbol {
+        body.insert("s".into(), json!(s));
+    }
+    let rest = json!({
+        "i": interval.as_str(), "f": k.first_trade_id, "L": k.last_trade_id,
         "o": fmt_dec(k.open), "c": fmt_dec(k.close), "h": fmt_dec(k.high), "l": fmt_dec(k.low),
         "v": fmt_dec(k.volume), "n": k.trades, "x": closed, "q": fmt_dec(k.quote_volume),
         "V": fmt_dec(k.taker_buy_base), "Q": fmt_dec(k.taker_buy_quote), "B": "0",
     });
-    if let Some(s) = symbol {
-        body["s"] = json!(s);
-    }
-    body
+    body.extend(rest.as_object().into_iter().flatten().map(|(k, v)| (k.clone(), v.clone())));
+    Value::Object(body)
 }
 
-/// `<symbol>@kline_<interval>`
-pub fn kline(symbol: &str, interval: Interval, k: &Kline, closed: bool, now_ms: u64, pair: Option<&str>) -> Value {
-    with_pair(json!({"e": "kline", "E": now_ms, "s": symbol, "k": kline_body(Some(symbol), interval, k, closed)}), pair)
+/// `<symbol>@kline_<interval>` (the COIN-M kline has no pair either: neither the docs nor the spec show one).
+pub fn kline(symbol: &str, interval: Interval, k: &Kline, closed: bool, now_ms: u64) -> Value {
+    json!({"e": "kline", "E": now_ms, "s": symbol, "k": kline_body(Some(symbol), interval, k, closed)})
 }
 
 /// COIN-M `<symbol>@markPriceKline_<interval>`
@@ -94,16 +122,21 @@ pub fn ticker(symbol: &str, s: &WindowStats, now_ms: u64, pair: Option<&str>) ->
     )
 }
 
-/// `<symbol>@bookTicker`; `time_ms` is the book change's transaction time.
+/// `<symbol>@bookTicker`; `time_ms` is the book change's transaction time. USD-M's docs put the times after the
+/// update id, COIN-M's (which have a pair) at the end, transaction time first.
 pub fn book_ticker(symbol: &str, top: &BookTop, time_ms: u64, now_ms: u64, pair: Option<&str>) -> Value {
     let (bid, ask) = (top.bid.unwrap_or_default(), top.ask.unwrap_or_default());
-    with_pair(
-        json!({
+    let (b, bq, a, aq) = (fmt_dec(bid.0), fmt_dec(bid.1), fmt_dec(ask.0), fmt_dec(ask.1));
+    match pair {
+        None => json!({
             "e": "bookTicker", "u": top.update_id, "E": now_ms, "T": time_ms, "s": symbol,
-            "b": fmt_dec(bid.0), "B": fmt_dec(bid.1), "a": fmt_dec(ask.0), "A": fmt_dec(ask.1),
+            "b": b, "B": bq, "a": a, "A": aq,
         }),
-        pair,
-    )
+        Some(ps) => json!({
+            "e": "bookTicker", "u": top.update_id, "s": symbol, "ps": ps,
+            "b": b, "B": bq, "a": a, "A": aq, "T": time_ms, "E": now_ms,
+        }),
+    }
 }
 
 /// `<symbol>@forceOrder`

@@ -190,7 +190,7 @@ impl FuturesSession {
                     if let (FStreamKind::AggTrade { symbol }, SubState::Agg(last)) = (&sub.kind, &mut sub.st) {
                         let Some(m) = state.base.symbol(symbol).filter(|_| *symbol == t.symbol) else { continue };
                         for a in new_aggregates(last, t, m) {
-                            out.push(self.wrap(&sub.name, payload::agg_trade(symbol, a, now_ms)));
+                            out.push(self.wrap(&sub.name, payload::agg_trade(self.product, symbol, a, now_ms)));
                         }
                     }
                 }
@@ -290,10 +290,11 @@ impl FuturesSession {
                     }
                 }
                 (FStreamKind::MarkPrice { symbol, .. }, _) => {
-                    frames.extend(state.marks.get(symbol).map(|m| payload::mark_price(m, now_ms)));
+                    frames.extend(state.marks.get(symbol).map(|m| payload::mark_price(self.product, m, now_ms)));
                 }
                 (FStreamKind::AllMarkPrices { .. }, _) => {
-                    let all: Vec<Value> = state.marks.values().map(|m| payload::mark_price(m, now_ms)).collect();
+                    let all: Vec<Value> =
+                        state.marks.values().map(|m| payload::mark_price(self.product, m, now_ms)).collect();
                     if !all.is_empty() {
                         frames.push(Value::Array(all));
                     }
@@ -303,9 +304,8 @@ impl FuturesSession {
                 }
                 (FStreamKind::Kline { symbol, interval }, SubState::Kline(emit_from)) => {
                     if let Some(series) = state.base.symbol(symbol).and_then(|m| m.klines(*interval, 0)) {
-                        let pair = self.pair(state, symbol);
                         for (b, closed) in due_bars(series, emit_from, now_ms) {
-                            frames.push(payload::kline(symbol, *interval, b, closed, now_ms, pair));
+                            frames.push(payload::kline(symbol, *interval, b, closed, now_ms));
                         }
                     }
                 }
