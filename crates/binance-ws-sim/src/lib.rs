@@ -3,6 +3,10 @@
 //! Speaks Binance's WebSocket API and market streams over real sockets, backed by a matching engine.
 //! It builds its wire messages from Binance's documentation, independently of the client library.
 //!
+//! Feature `wire-order`: event payloads keep the key order of Binance's docs (`"e"` before `"E"`, ...), as
+//! Binance sends them; without it their keys are sorted. It switches on serde_json's `preserve_order`, which
+//! then holds for every crate in the build.
+//!
 //! ```no_run
 //! # async fn run() {
 //! let sim = binance_ws_sim::Sim::start(Default::default()).await.expect("listening");
