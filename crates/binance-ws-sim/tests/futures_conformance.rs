@@ -12,11 +12,8 @@ mod support;
 mod wsapi_support;
 
 use std::collections::BTreeMap;
-use std::time::Duration;
 
-use binance_ws_sim::config::{Activity, DEFAULT_HMAC_API_KEY};
-use binance_ws_sim::futures::Product;
-use binance_ws_sim::{Sim, SimConfig};
+use binance_ws_sim::config::DEFAULT_HMAC_API_KEY;
 use futures::{SinkExt, StreamExt};
 use futures_support::*;
 use serde_json::{json, Value};
@@ -273,67 +270,16 @@ async fn user_data_stream_methods_and_events_match_the_streams_specs() {
     assert!(kinds.len() >= 3, "{kinds:?}");
 }
 
-/// A stream name and the spec schema of its events.
-type Stream = (&'static str, &'static str);
-
 #[tokio::test]
 async fn market_stream_events_match_the_streams_specs() {
     let (Some(um), Some(cm)) = (usdm_streams_spec(), asyncapi::load("cmfutures-streams.yaml")) else { return };
-    let activity = Activity { ops_per_sec: 60.0, symbols: vec!["BTCUSDT".into()], traders: 4 };
-    let sim = Sim::start(SimConfig { activity: Some(activity), ..Default::default() }).await.unwrap();
-    let cases: [(Product, &Value, &[Stream]); 2] = [
-        (
-            USDM,
-            &um,
-            &[
-                ("btcusdt@aggTrade", "aggregateTradeEvent"),
-                ("btcusdt@markPrice@1s", "markPriceEvent"),
-                ("!markPrice@arr@1s", "markPriceEvent"),
-                ("btcusdt@kline_1m", "klineEvent"),
-                ("btcusdt@miniTicker", "miniTickerEvent"),
-                ("btcusdt@ticker", "tickerEvent"),
-                ("btcusdt@bookTicker", "bookTickerEvent"),
-                ("btcusdt@depth10@100ms", "partialDepthEvent"),
-                ("btcusdt@depth@100ms", "diffDepthEvent"),
-            ],
-        ),
-        (
-            COINM,
-            &cm,
-            &[
-                ("btcusd_perp@aggTrade", "aggregateTradeEvent"),
-                ("btcusd_perp@markPrice@1s", "markPriceEvent"),
-                ("btcusd@indexPrice@1s", "indexPriceEvent"),
-                ("btcusd_perp@kline_1m", "klineEvent"),
-                ("btcusd_perp@markPriceKline_1m", "markPriceKlineEvent"),
-                ("btcusd@indexPriceKline_1m", "indexKlineEvent"),
-                ("btcusd_perp@miniTicker", "miniTickerEvent"),
-                ("btcusd_perp@ticker", "tickerEvent"),
-                ("btcusd_perp@bookTicker", "bookTickerEvent"),
-                ("btcusd_perp@depth5@100ms", "partialDepthEvent"),
-                ("btcusd_perp@depth@100ms", "diffDepthEvent"),
-            ],
-        ),
-    ];
-    for (product, spec, streams) in cases {
-        let names: Vec<&str> = streams.iter().map(|(n, _)| *n).collect();
-        let url = format!("{}/stream?streams={}", sim.futures_stream_url(product), names.join("/"));
-        let mut s = StreamClient::connect(&url).await;
-        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-        while seen.len() < streams.len() && tokio::time::Instant::now() < deadline {
-            let Some(frame) = s.next(Duration::from_secs(5)).await else { break };
-            check_event(spec, "combinedMarketStreamEvent", &frame);
-            let stream = frame["stream"].as_str().unwrap();
-            let name = streams.iter().find(|(n, _)| *n == stream).map(|(_, s)| *s).expect("a subscribed stream");
-            match &frame["data"] {
-                Value::Array(items) => items.iter().for_each(|i| check_event(spec, name, i)),
-                one => check_event(spec, name, one),
-            }
-            *seen.entry(stream.to_string()).or_default() += 1;
-        }
-        let missing: Vec<&&str> = names.iter().filter(|n| !seen.contains_key(**n)).collect();
-        assert!(missing.is_empty(), "{product:?}: no frame from {missing:?}");
+    let sim = busy_sim().await;
+    for (product, spec, streams) in [(USDM, &um, USDM_MARKET_STREAMS), (COINM, &cm, COINM_MARKET_STREAMS)] {
+        let mut s = each_market_event(&sim, product, streams, |frame, schema, event| {
+            check_event(spec, "combinedMarketStreamEvent", frame);
+            check_event(spec, schema, event);
+        })
+        .await;
         // Control replies.
         let list = s.control("LIST_SUBSCRIPTIONS", Value::Null).await;
         check_event(spec, "listSubscriptionsResponse", &list);

@@ -17,15 +17,15 @@ mod wsapi_support;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
-use binance_ws_sim::config::{Activity, DEFAULT_HMAC_API_KEY};
+use binance_ws_sim::config::DEFAULT_HMAC_API_KEY;
 use binance_ws_sim::exchange::Side;
 use binance_ws_sim::futures::engine::ForceOrder;
 use binance_ws_sim::futures::streams::payload;
-use binance_ws_sim::futures::Product;
 use binance_ws_sim::{Sim, SimConfig};
 use futures_support::*;
 use serde_json::{json, Value};
 use support::asyncapi;
+use support::docs::strip_comments;
 use support::key_order::{self, Leeway};
 use wsapi_support::{hmac_account, test_key, test_secret, Client, Signer};
 
@@ -120,68 +120,17 @@ fn user_schema(e: &str) -> &'static str {
     }
 }
 
-/// A stream name and the spec schema of its events.
-type Stream = (&'static str, &'static str);
-
 #[tokio::test]
 async fn futures_market_stream_payloads_keep_the_reference_key_order() {
     let Some((um, cm)) = corrected_specs() else { return };
-    let activity = Activity { ops_per_sec: 60.0, symbols: vec!["BTCUSDT".into()], traders: 4 };
-    let sim = Sim::start(SimConfig { activity: Some(activity), ..Default::default() }).await.unwrap();
-    let cases: [(Product, &Value, &[Stream]); 2] = [
-        (
-            USDM,
-            &um,
-            &[
-                ("btcusdt@aggTrade", "aggregateTradeEvent"),
-                ("btcusdt@markPrice@1s", "markPriceEvent"),
-                ("!markPrice@arr@1s", "markPriceEvent"),
-                ("btcusdt@kline_1m", "klineEvent"),
-                ("btcusdt@miniTicker", "miniTickerEvent"),
-                ("btcusdt@ticker", "tickerEvent"),
-                ("btcusdt@bookTicker", "bookTickerEvent"),
-                ("btcusdt@depth10@100ms", "partialDepthEvent"),
-                ("btcusdt@depth@100ms", "diffDepthEvent"),
-            ],
-        ),
-        (
-            COINM,
-            &cm,
-            &[
-                ("btcusd_perp@aggTrade", "aggregateTradeEvent"),
-                ("btcusd_perp@markPrice@1s", "markPriceEvent"),
-                ("btcusd@indexPrice@1s", "indexPriceEvent"),
-                ("btcusd_perp@kline_1m", "klineEvent"),
-                ("btcusd_perp@markPriceKline_1m", "markPriceKlineEvent"),
-                ("btcusd@indexPriceKline_1m", "indexKlineEvent"),
-                ("btcusd_perp@miniTicker", "miniTickerEvent"),
-                ("btcusd_perp@ticker", "tickerEvent"),
-                ("btcusd_perp@bookTicker", "bookTickerEvent"),
-                ("btcusd_perp@depth5@100ms", "partialDepthEvent"),
-                ("btcusd_perp@depth@100ms", "diffDepthEvent"),
-            ],
-        ),
-    ];
+    let sim = busy_sim().await;
     let mut errors = BTreeSet::new();
-    for (product, spec, streams) in cases {
-        let names: Vec<&str> = streams.iter().map(|(n, _)| *n).collect();
-        let url = format!("{}/stream?streams={}", sim.futures_stream_url(product), names.join("/"));
-        let mut s = StreamClient::connect(&url).await;
-        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-        while seen.len() < streams.len() && tokio::time::Instant::now() < deadline {
-            let Some(frame) = s.next(Duration::from_secs(5)).await else { break };
-            assert_eq!(key_order::keys(&frame), ["stream", "data"], "combined wrapper: {frame}");
-            let stream = frame["stream"].as_str().unwrap().to_string();
-            let name = streams.iter().find(|(n, _)| *n == stream).map(|(_, s)| *s).expect("a subscribed stream");
-            match &frame["data"] {
-                Value::Array(items) => items.iter().for_each(|i| errors.extend(mismatches(spec, name, i, &stream))),
-                one => errors.extend(mismatches(spec, name, one, &stream)),
-            }
-            *seen.entry(stream).or_default() += 1;
-        }
-        let missing: Vec<&&str> = names.iter().filter(|n| !seen.contains_key(**n)).collect();
-        assert!(missing.is_empty(), "{product:?}: no frame from {missing:?}");
+    for (product, spec, streams) in [(USDM, &um, USDM_MARKET_STREAMS), (COINM, &cm, COINM_MARKET_STREAMS)] {
+        each_market_event(&sim, product, streams, |frame, schema, event| {
+            assert_eq!(key_order::keys(frame), ["stream", "data"], "combined wrapper: {frame}");
+            errors.extend(mismatches(spec, schema, event, frame["stream"].as_str().unwrap_or_default()));
+        })
+        .await;
     }
     // COIN-M liquidations are not driven here (the USD-M one is, in the user data test): the payload function.
     let f = ForceOrder {
@@ -327,27 +276,6 @@ fn spot_user_data_doc() -> Option<(Vec<Value>, Vec<String>)> {
         .filter_map(|row| row.split("<td><code>").nth(1)?.split("</code>").next().map(str::to_string))
         .collect();
     Some((examples, conditional))
-}
-
-/// Removes `// comments` outside strings so that the docs' javascript examples parse as JSON.
-fn strip_comments(s: &str) -> String {
-    let mut out = String::new();
-    for line in s.lines() {
-        let (mut in_str, mut prev, mut cut) = (false, ' ', line.len());
-        for (i, c) in line.char_indices() {
-            if c == '"' && prev != '\\' {
-                in_str = !in_str;
-            }
-            if !in_str && c == '/' && prev == '/' {
-                cut = i - 1;
-                break;
-            }
-            prev = c;
-        }
-        out.push_str(&line[..cut]);
-        out.push('\n');
-    }
-    out
 }
 
 /// Checks `event` against the docs' example of its type: key set and order, nested objects and arrays of objects

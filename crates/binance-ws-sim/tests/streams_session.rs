@@ -1,5 +1,8 @@
 //! Sans-IO tests of the market state, the WS API market-data results and the stream session.
 
+#[allow(dead_code)]
+mod support;
+
 use std::collections::BTreeSet;
 use std::str::FromStr;
 
@@ -9,6 +12,7 @@ use binance_ws_sim::market::{Interval, MarketConfig, MarketState};
 use binance_ws_sim::streams::{parse_stream_name, PathError, SessionConfig, StreamKind, StreamSession};
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
+use support::docs::strip_comments;
 
 const T0: u64 = 1_672_531_200_000; // 2023-01-01T00:00:00Z
 
@@ -71,28 +75,6 @@ fn doc(file: &str) -> Option<String> {
             None
         }
     }
-}
-
-/// Removes `// comments` outside strings so that the docs' javascript examples parse as JSON.
-fn strip_comments(s: &str) -> String {
-    let mut out = String::new();
-    for line in s.lines() {
-        let (mut in_str, mut prev) = (false, ' ');
-        let mut cut = line.len();
-        for (i, c) in line.char_indices() {
-            if c == '"' && prev != '\\' {
-                in_str = !in_str;
-            }
-            if !in_str && c == '/' && prev == '/' {
-                cut = i - 1;
-                break;
-            }
-            prev = c;
-        }
-        out.push_str(&line[..cut]);
-        out.push('\n');
-    }
-    out
 }
 
 /// The javascript blocks after `marker` up to the next `stop` (or the end), parsed.

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use binance_ws_sim::config::{
-    DEFAULT_ED25519_API_KEY, DEFAULT_ED25519_PRIVATE_PEM, DEFAULT_HMAC_API_KEY, DEFAULT_HMAC_SECRET,
+    Activity, DEFAULT_ED25519_API_KEY, DEFAULT_ED25519_PRIVATE_PEM, DEFAULT_HMAC_API_KEY, DEFAULT_HMAC_SECRET,
 };
 use binance_ws_sim::futures::Product;
 use binance_ws_sim::{Sim, SimConfig};
@@ -225,3 +225,69 @@ pub async fn events(s: &mut StreamClient, quiet: Duration) -> Vec<Value> {
 
 pub const SHORT: Duration = Duration::from_millis(400);
 pub const LONG: Duration = Duration::from_secs(5);
+
+/// A stream name and the schema of its events in the streams spec.
+pub type SpecStream = (&'static str, &'static str);
+
+/// The USD-M market streams the local exchange produces, with their events' schemas.
+pub const USDM_MARKET_STREAMS: &[SpecStream] = &[
+    ("btcusdt@aggTrade", "aggregateTradeEvent"),
+    ("btcusdt@markPrice@1s", "markPriceEvent"),
+    ("!markPrice@arr@1s", "markPriceEvent"),
+    ("btcusdt@kline_1m", "klineEvent"),
+    ("btcusdt@miniTicker", "miniTickerEvent"),
+    ("btcusdt@ticker", "tickerEvent"),
+    ("btcusdt@bookTicker", "bookTickerEvent"),
+    ("btcusdt@depth10@100ms", "partialDepthEvent"),
+    ("btcusdt@depth@100ms", "diffDepthEvent"),
+];
+
+/// The COIN-M market streams the local exchange produces, with their events' schemas.
+pub const COINM_MARKET_STREAMS: &[SpecStream] = &[
+    ("btcusd_perp@aggTrade", "aggregateTradeEvent"),
+    ("btcusd_perp@markPrice@1s", "markPriceEvent"),
+    ("btcusd@indexPrice@1s", "indexPriceEvent"),
+    ("btcusd_perp@kline_1m", "klineEvent"),
+    ("btcusd_perp@markPriceKline_1m", "markPriceKlineEvent"),
+    ("btcusd@indexPriceKline_1m", "indexKlineEvent"),
+    ("btcusd_perp@miniTicker", "miniTickerEvent"),
+    ("btcusd_perp@ticker", "tickerEvent"),
+    ("btcusd_perp@bookTicker", "bookTickerEvent"),
+    ("btcusd_perp@depth5@100ms", "partialDepthEvent"),
+    ("btcusd_perp@depth@100ms", "diffDepthEvent"),
+];
+
+/// A local exchange with simulated traders on BTCUSDT, so that every market stream has something to send.
+pub async fn busy_sim() -> Sim {
+    let activity = Activity { ops_per_sec: 60.0, symbols: vec!["BTCUSDT".into()], traders: 4 };
+    Sim::start(SimConfig { activity: Some(activity), ..Default::default() }).await.unwrap()
+}
+
+/// Reads one combined connection to `streams` until each has sent a frame (20 s at most; panics naming the
+/// silent ones), calling `each(frame, schema, event)` for every event (those of an array frame one by one).
+/// Returns the connection for further requests.
+pub async fn each_market_event(
+    sim: &Sim,
+    product: Product,
+    streams: &[SpecStream],
+    mut each: impl FnMut(&Value, &str, &Value),
+) -> StreamClient {
+    let names: Vec<&str> = streams.iter().map(|(n, _)| *n).collect();
+    let url = format!("{}/stream?streams={}", sim.futures_stream_url(product), names.join("/"));
+    let mut s = StreamClient::connect(&url).await;
+    let mut seen = std::collections::BTreeSet::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while seen.len() < streams.len() && tokio::time::Instant::now() < deadline {
+        let Some(frame) = s.next(Duration::from_secs(5)).await else { break };
+        let stream = frame["stream"].as_str().expect("a combined frame").to_string();
+        let schema = streams.iter().find(|(n, _)| *n == stream).map(|(_, s)| *s).expect("a subscribed stream");
+        match &frame["data"] {
+            Value::Array(items) => items.iter().for_each(|i| each(&frame, schema, i)),
+            one => each(&frame, schema, one),
+        }
+        seen.insert(stream);
+    }
+    let missing: Vec<&&str> = names.iter().filter(|n| !seen.contains(**n)).collect();
+    assert!(missing.is_empty(), "{product:?}: no frame from {missing:?}");
+    s
+}

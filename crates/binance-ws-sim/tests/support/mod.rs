@@ -1,2 +1,3 @@
 pub mod asyncapi;
+pub mod docs;
 pub mod key_order;
