@@ -195,36 +195,7 @@ async fn user_data_stream_methods_and_events_match_the_streams_specs() {
     }
 
     // USD-M: an order's life, a leverage change, a deposit, a margin call, a liquidation, an expired key.
-    let mut a = api(&sim, USDM, hmac()).await;
-    let mut b = api(&sim, USDM, ed25519()).await;
-    let key = listen_key(&mut a).await;
-    let mut s = user_stream(&sim, USDM, &key).await;
-    sim.futures_deposit(USDM, DEFAULT_HMAC_API_KEY, "USDT", d("-999000")).unwrap();
-    let o = limit(&mut a, "BTCUSDT", "BUY", "0.010", "59000").await;
-    ok(&a
-        .signed(
-            "order.modify",
-            json!({"symbol": "BTCUSDT", "orderId": o["orderId"], "side": "BUY",
-                                        "quantity": "0.020", "price": "59100"}),
-        )
-        .await);
-    ok(&a.signed("order.cancel", json!({"symbol": "BTCUSDT", "orderId": o["orderId"]})).await);
-    limit(&mut b, "BTCUSDT", "SELL", "0.300", "60000").await;
-    market(&mut a, "BTCUSDT", "BUY", "0.300").await;
-    placed(
-        &mut a,
-        json!({"symbol": "BTCUSDT", "side": "SELL", "type": "TRAILING_STOP_MARKET", "quantity": "0.010",
-                          "callbackRate": "1", "activationPrice": "61000", "reduceOnly": "true"}),
-    )
-    .await;
-    sim.set_leverage(USDM, DEFAULT_HMAC_API_KEY, "BTCUSDT", 20).unwrap();
-    limit(&mut b, "BTCUSDT", "BUY", "1.000", "56000").await;
-    sim.set_mark_price(USDM, "BTCUSDT", Some(d("56980"))).unwrap();
-    sim.set_mark_price(USDM, "BTCUSDT", Some(d("56700"))).unwrap();
-    let mut got = events(&mut s, SHORT).await;
-    sim.clock().set_skew_ms(61 * 60_000);
-    got.extend(s.next_event("listenKeyExpired", LONG).await);
-    sim.clock().set_skew_ms(0);
+    let (got, _) = usdm_account_story(&sim).await;
     let mut by_kind: BTreeMap<String, usize> = BTreeMap::new();
     for ev in &got {
         let e = ev["e"].as_str().unwrap();

@@ -162,32 +162,8 @@ async fn futures_user_data_payloads_keep_the_reference_key_order() {
 
     // USD-M: an order's life, a trailing stop, a leverage change, a deposit, a margin call, a liquidation (and
     // its forceOrder), an expired key.
-    sim.set_mark_price(USDM, "BTCUSDT", Some(d("60000"))).unwrap();
-    let mut a = api(&sim, USDM, hmac()).await;
-    let mut b = api(&sim, USDM, ed25519()).await;
-    let mut s = user_stream(&sim, USDM, &listen_key(&mut a).await).await;
-    let mut force = StreamClient::connect(&format!("{}/ws/btcusdt@forceOrder", sim.futures_stream_url(USDM))).await;
-    sim.futures_deposit(USDM, DEFAULT_HMAC_API_KEY, "USDT", d("-999000")).unwrap();
-    let o = limit(&mut a, "BTCUSDT", "BUY", "0.010", "59000").await;
-    ok(&a.signed("order.cancel", json!({"symbol": "BTCUSDT", "orderId": o["orderId"]})).await);
-    limit(&mut b, "BTCUSDT", "SELL", "0.300", "60000").await;
-    market(&mut a, "BTCUSDT", "BUY", "0.300").await;
-    placed(
-        &mut a,
-        json!({"symbol": "BTCUSDT", "side": "SELL", "type": "TRAILING_STOP_MARKET", "quantity": "0.010",
-               "callbackRate": "1", "activationPrice": "61000", "reduceOnly": "true"}),
-    )
-    .await;
-    sim.set_leverage(USDM, DEFAULT_HMAC_API_KEY, "BTCUSDT", 20).unwrap();
-    limit(&mut b, "BTCUSDT", "BUY", "1.000", "56000").await;
-    sim.set_mark_price(USDM, "BTCUSDT", Some(d("56980"))).unwrap();
-    sim.set_mark_price(USDM, "BTCUSDT", Some(d("56700"))).unwrap();
-    let mut got = events(&mut s, SHORT).await;
-    sim.clock().set_skew_ms(61 * 60_000);
-    // Up to the expiry notice, keeping whatever a loaded machine delivered late.
-    got.extend(frames_until(&mut s, "listenKeyExpired", LONG).await);
-    sim.clock().set_skew_ms(0);
-    got.extend(force.next_event("forceOrder", LONG).await);
+    let (mut got, force) = usdm_account_story(&sim).await;
+    got.extend(force);
     let mut kinds: BTreeMap<String, usize> = BTreeMap::new();
     for ev in &got {
         let e = ev["e"].as_str().unwrap();
@@ -231,21 +207,6 @@ async fn futures_user_data_payloads_keep_the_reference_key_order() {
         assert!(kinds.contains_key(e), "no COIN-M {e} among {kinds:?}");
     }
     report(errors);
-}
-
-/// Every frame up to and including the first `event` one (none is skipped); what came until `wait` ran out if
-/// that event never came.
-async fn frames_until(s: &mut StreamClient, event: &str, wait: Duration) -> Vec<Value> {
-    let deadline = tokio::time::Instant::now() + wait;
-    let mut out = Vec::new();
-    while let Some(v) = s.next(deadline.saturating_duration_since(tokio::time::Instant::now())).await {
-        let done = v["e"] == event;
-        out.push(v);
-        if done {
-            break;
-        }
-    }
-    out
 }
 
 // ---------- spot user data: the examples of user-data-stream.md ----------

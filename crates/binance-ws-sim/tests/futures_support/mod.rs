@@ -291,3 +291,53 @@ pub async fn each_market_event(
     assert!(missing.is_empty(), "{product:?}: no frame from {missing:?}");
     s
 }
+
+/// Every frame up to and including the first `event` one (none is skipped, however late a loaded machine
+/// delivers it); what came until `wait` ran out if that event never came.
+pub async fn frames_until(s: &mut StreamClient, event: &str, wait: Duration) -> Vec<Value> {
+    let deadline = tokio::time::Instant::now() + wait;
+    let mut out = Vec::new();
+    while let Some(v) = s.next(deadline.saturating_duration_since(tokio::time::Instant::now())).await {
+        let done = v["e"] == event;
+        out.push(v);
+        if done {
+            break;
+        }
+    }
+    out
+}
+
+/// One USD-M account's story on a quiet exchange: an order placed, amended and canceled, a fill, a trailing stop,
+/// a leverage change, a deposit, a margin call, a liquidation, and at last an expired listenKey. Returns the
+/// listenKey stream's events up to and including `listenKeyExpired`, and the liquidation's frame of the
+/// `btcusdt@forceOrder` market stream.
+pub async fn usdm_account_story(sim: &Sim) -> (Vec<Value>, Option<Value>) {
+    sim.set_mark_price(USDM, "BTCUSDT", Some(d("60000"))).unwrap();
+    let mut a = api(sim, USDM, hmac()).await;
+    let mut b = api(sim, USDM, ed25519()).await;
+    let mut s = user_stream(sim, USDM, &listen_key(&mut a).await).await;
+    let mut force = StreamClient::connect(&format!("{}/ws/btcusdt@forceOrder", sim.futures_stream_url(USDM))).await;
+    sim.futures_deposit(USDM, DEFAULT_HMAC_API_KEY, "USDT", d("-999000")).unwrap();
+    let o = limit(&mut a, "BTCUSDT", "BUY", "0.010", "59000").await;
+    let amend = json!({"symbol": "BTCUSDT", "orderId": o["orderId"], "side": "BUY", "quantity": "0.020",
+                       "price": "59100"});
+    ok(&a.signed("order.modify", amend).await);
+    ok(&a.signed("order.cancel", json!({"symbol": "BTCUSDT", "orderId": o["orderId"]})).await);
+    limit(&mut b, "BTCUSDT", "SELL", "0.300", "60000").await;
+    market(&mut a, "BTCUSDT", "BUY", "0.300").await;
+    placed(
+        &mut a,
+        json!({"symbol": "BTCUSDT", "side": "SELL", "type": "TRAILING_STOP_MARKET", "quantity": "0.010",
+               "callbackRate": "1", "activationPrice": "61000", "reduceOnly": "true"}),
+    )
+    .await;
+    sim.set_leverage(USDM, DEFAULT_HMAC_API_KEY, "BTCUSDT", 20).unwrap();
+    limit(&mut b, "BTCUSDT", "BUY", "1.000", "56000").await;
+    sim.set_mark_price(USDM, "BTCUSDT", Some(d("56980"))).unwrap();
+    sim.set_mark_price(USDM, "BTCUSDT", Some(d("56700"))).unwrap();
+    let mut got = s.drain(SHORT).await;
+    sim.clock().set_skew_ms(61 * 60_000);
+    got.extend(frames_until(&mut s, "listenKeyExpired", LONG).await);
+    sim.clock().set_skew_ms(0);
+    (got, force.next_event("forceOrder", LONG).await)
+}
