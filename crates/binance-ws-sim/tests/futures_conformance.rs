@@ -199,16 +199,7 @@ async fn user_data_stream_methods_and_events_match_the_streams_specs() {
     let mut by_kind: BTreeMap<String, usize> = BTreeMap::new();
     for ev in &got {
         let e = ev["e"].as_str().unwrap();
-        let name = match e {
-            "ORDER_TRADE_UPDATE" => "orderTradeUpdateEvent",
-            "TRADE_LITE" => "tradeLiteEvent",
-            "ACCOUNT_UPDATE" => "accountUpdateEvent",
-            "MARGIN_CALL" => "marginCallEvent",
-            "ACCOUNT_CONFIG_UPDATE" => "accountConfigUpdateEvent",
-            "listenKeyExpired" => "listenKeyExpiredEvent",
-            other => panic!("unexpected event {other}"),
-        };
-        check_event(&um, name, ev);
+        check_event(&um, user_event_schema(e), ev);
         *by_kind.entry(e.to_string()).or_default() += 1;
     }
     assert_eq!(by_kind.len(), 6, "every USD-M user event was checked: {by_kind:?}");

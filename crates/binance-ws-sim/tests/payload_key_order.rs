@@ -107,16 +107,11 @@ fn report(errors: BTreeSet<String>) {
     assert!(lines.is_empty(), "{} distinct mismatches:\n{}", lines.len(), lines.join("\n"));
 }
 
+/// The schema of a user data event, or of the liquidation frame of the `forceOrder` market stream.
 fn user_schema(e: &str) -> &'static str {
     match e {
-        "ORDER_TRADE_UPDATE" => "orderTradeUpdateEvent",
-        "TRADE_LITE" => "tradeLiteEvent",
-        "ACCOUNT_UPDATE" => "accountUpdateEvent",
-        "MARGIN_CALL" => "marginCallEvent",
-        "ACCOUNT_CONFIG_UPDATE" => "accountConfigUpdateEvent",
-        "listenKeyExpired" => "listenKeyExpiredEvent",
         "forceOrder" => "liquidationEvent",
-        other => panic!("unexpected event {other}"),
+        other => user_event_schema(other),
     }
 }
 

@@ -341,3 +341,16 @@ pub async fn usdm_account_story(sim: &Sim) -> (Vec<Value>, Option<Value>) {
     sim.clock().set_skew_ms(0);
     (got, force.next_event("forceOrder", LONG).await)
 }
+
+/// The streams spec's schema of a USD-M user data event, by its `e`.
+pub fn user_event_schema(e: &str) -> &'static str {
+    match e {
+        "ORDER_TRADE_UPDATE" => "orderTradeUpdateEvent",
+        "TRADE_LITE" => "tradeLiteEvent",
+        "ACCOUNT_UPDATE" => "accountUpdateEvent",
+        "MARGIN_CALL" => "marginCallEvent",
+        "ACCOUNT_CONFIG_UPDATE" => "accountConfigUpdateEvent",
+        "listenKeyExpired" => "listenKeyExpiredEvent",
+        other => panic!("unexpected event {other}"),
+    }
+}
