@@ -21,6 +21,9 @@ const LIMIT_MIB: f64 = 64.0;
 /// How long the queue may take to fill before the benchmark gives up (a stuck feed).
 const FILL_LIMIT: Duration = Duration::from_secs(60);
 
+/// How long reading after the stall may take (the `Lagged` notice and `EVENTS_AFTER` events).
+const READ_LIMIT: Duration = Duration::from_secs(60);
+
 /// Events read after the `Lagged` notice, to show that the stream goes on.
 const EVENTS_AFTER: u64 = 1_000;
 
@@ -74,9 +77,12 @@ pub async fn measure(kind: Kind, queue_capacity: usize, stall: Duration) -> anyh
     }
     let mut dropped = None;
     let mut after = 0u64;
+    // Bounded: without a `Lagged` notice the loop would read the endless flood for ever.
+    let read_until = tokio::time::Instant::now() + READ_LIMIT;
     while after < EVENTS_AFTER {
-        let ev = tokio::time::timeout(Duration::from_secs(30), feed.next()).await;
-        match ev.context("no event for 30 s after the stall")? {
+        let ev = tokio::time::timeout_at(read_until, feed.next()).await;
+        let what = if dropped.is_none() { "no Lagged notice" } else { "too few events after the Lagged notice" };
+        match ev.with_context(|| format!("{what} within {READ_LIMIT:?} of the stall's end"))? {
             Some(MarketEvent::Notice(Notice::Lagged { dropped: d })) => dropped = Some(dropped.unwrap_or(0) + d),
             Some(MarketEvent::Notice(n @ (Notice::Closed { .. } | Notice::Disconnected { .. }))) => {
                 bail!("streams client: {n:?}")
