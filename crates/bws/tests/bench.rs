@@ -30,6 +30,11 @@ fn json_lines(stdout: &str) -> Vec<Value> {
     lines
 }
 
+/// The kernel's RSS figures are approximate: each thread batches its page counts before adding them to the
+/// process's (up to 64 pages a thread), so a VmHWM read later can sit a little below an earlier VmRSS sample
+/// (seen once: the backlog test failed its peak check in a full workspace run).
+const RSS_SLACK_KIB: f64 = 2048.0;
+
 fn positive(v: &Value, field: &str) -> f64 {
     let x = v[field].as_f64().unwrap_or_else(|| panic!("{field} missing in {v}"));
     assert!(x > 0.0, "{field} = {x} in {v}");
@@ -68,7 +73,7 @@ fn memory_holds_a_thousand_streams_and_reports_resident_memory() {
     assert!(v["connections"].as_u64().is_some_and(|c| c >= 1), "{v}");
     let hwm = positive(v, "vm_hwm_kib");
     let peak = positive(v, "peak_rss_kib");
-    assert!(hwm >= positive(v, "baseline_kib") && hwm >= peak, "{v}");
+    assert!(hwm + RSS_SLACK_KIB >= positive(v, "baseline_kib") && hwm + RSS_SLACK_KIB >= peak, "{v}");
     assert_eq!(lines[1]["figures"][0]["target"], "< 64 MiB");
 }
 
@@ -84,7 +89,8 @@ fn backlog_fills_the_queue_then_reports_what_it_dropped_and_reads_on() {
     assert!(positive(v, "dropped") >= 1.0, "{v}");
     assert_eq!(v["events_after"], 1000, "{v}");
     let hwm = positive(v, "vm_hwm_kib");
-    assert!(hwm >= positive(v, "peak_rss_kib") && hwm >= positive(v, "baseline_kib"), "{v}");
+    let (peak, baseline) = (positive(v, "peak_rss_kib"), positive(v, "baseline_kib"));
+    assert!(hwm + RSS_SLACK_KIB >= peak && hwm + RSS_SLACK_KIB >= baseline, "{v}");
     assert_eq!(lines[1]["figures"][0]["target"], "< 64 MiB");
 }
 
