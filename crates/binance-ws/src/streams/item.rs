@@ -2,8 +2,8 @@
 //!
 //! A market event frame of a combined connection goes to the consumer undecoded: the connection task only
 //! splits off its stream name and payload ([`split_event`](super::decode::split_event)) and the consumer decodes
-//! it when it takes it. Reading the socket and decoding then run on two threads instead of one, which is what brings a busy
-//! stream close to a bare socket's rate (docs/BENCHMARKS.md). Everything else (raw connections, replies,
+//! it when it takes it. Reading the socket and decoding then run on two threads instead of one, which is what
+//! brings a busy stream close to a bare socket's rate (docs/BENCHMARKS.md). Everything else (raw connections, replies,
 //! `serverShutdown`, frames a connection switch must compare for duplicates, notices) is decoded by the
 //! connection task.
 

@@ -17,11 +17,13 @@ fn levels<'a>(l: impl Iterator<Item = (&'a Decimal, &'a Decimal)>) -> Value {
 
 /// Adds the pair (`ps`) right after the symbol (`s`), where the COIN-M docs put it.
 fn with_pair(v: Value, pair: Option<&str>) -> Value {
-    let (Some(p), Value::Object(fields)) = (pair, &v) else { return v };
+    let Some(p) = pair else { return v };
+    let Value::Object(fields) = v else { return v };
     let mut out = Map::with_capacity(fields.len() + 1);
     for (k, x) in fields {
-        out.insert(k.clone(), x.clone());
-        if k == "s" {
+        let symbol = k == "s";
+        out.insert(k, x);
+        if symbol {
             out.insert("ps".into(), json!(p));
         }
     }
@@ -78,7 +80,9 @@ fn kline_body(symbol: Option<&str>, interval: Interval, k: &Kline, closed: bool)
         "v": fmt_dec(k.volume), "n": k.trades, "x": closed, "q": fmt_dec(k.quote_volume),
         "V": fmt_dec(k.taker_buy_base), "Q": fmt_dec(k.taker_buy_quote), "B": "0",
     });
-    body.extend(rest.as_object().into_iter().flatten().map(|(k, v)| (k.clone(), v.clone())));
+    if let Value::Object(rest) = rest {
+        body.extend(rest);
+    }
     Value::Object(body)
 }
 
